@@ -1,0 +1,22 @@
+// electron-vite's template layout, with main and preload under electron/ and the renderer under renderer/.
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
+      // tfjs packages stay real node_modules: tfjs-node is a native addon and optional.
+      externalizeDeps: true,
+    },
+  },
+  preload: {
+    build: { rollupOptions: { input: { index: resolve('electron/preload/index.ts') } } },
+  },
+  renderer: {
+    root: resolve('renderer'),
+    build: { rollupOptions: { input: { index: resolve('renderer/index.html') } } },
+    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+  },
+});

@@ -1,0 +1,54 @@
+// The one IPC contract, read by main, preload, the browser-mode server and the renderer.
+// Channel names are `domain:action`. Invoke channels get exactly one answer; event channels push.
+import type { TrainConfig } from './config.ts';
+import type { ErrorEnvelope } from './errors.ts';
+import type { EngineInfo, TrainingEvent } from './events.ts';
+import type { Prediction, WorkerStatus } from './worker-protocol.ts';
+
+/** Renderer -> main requests: channel -> [argument, result]. */
+export interface InvokeChannels {
+  'training:start': [TrainConfig, { runId: string }];
+  'training:pause': [null, null];
+  'training:resume': [null, null];
+  'training:stop': [null, null];
+  'training:status': [null, AppStatus];
+  'model:predict': [Float32Array, Prediction];
+}
+
+/** Main -> renderer pushes: channel -> payload. */
+export interface EventChannels {
+  'training:event': TrainingEvent;
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type EventChannel = keyof EventChannels;
+export type InvokeArg<C extends InvokeChannel> = InvokeChannels[C][0];
+export type InvokeResult<C extends InvokeChannel> = InvokeChannels[C][1];
+
+/** What a (re)connecting renderer needs to draw the current state, including a run in progress. */
+export interface AppStatus {
+  engine: EngineInfo | null;
+  worker: WorkerStatus;
+  /** Events of the current or last run, in order, so a new window can replay them. */
+  history: TrainingEvent[];
+}
+
+/** Every answer crosses as this envelope: errors are data, never thrown objects. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorEnvelope };
+
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
+  'training:start',
+  'training:pause',
+  'training:resume',
+  'training:stop',
+  'training:status',
+  'model:predict',
+];
+export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
+
+/** The API the renderer sees: preload provides it in Electron, a WebSocket client in a browser. */
+export interface StudioApi {
+  invoke<C extends InvokeChannel>(channel: C, arg: InvokeArg<C>): Promise<Result<InvokeResult<C>>>;
+  /** Returns an unsubscribe function. */
+  on<C extends EventChannel>(channel: C, listener: (payload: EventChannels[C]) => void): () => void;
+}

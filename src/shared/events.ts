@@ -1,0 +1,77 @@
+// What a training run reports. Worker -> host -> renderer, unchanged. Plain numbers and typed arrays.
+import type { EngineChoice, EngineName, TrainConfig } from './config.ts';
+import type { ErrorEnvelope } from './errors.ts';
+
+export interface EngineInfo {
+  name: EngineName;
+  /** What the user sees, e.g. "Native TensorFlow (tfjs-node)" or "Portable (WebAssembly, SIMD)". */
+  label: string;
+  /** Why this engine was chosen, e.g. "tfjs-node failed to load: libtensorflow.so not found". */
+  reason: string;
+  threads: number;
+  /** Engines that can be chosen in this process. */
+  available: EngineName[];
+  requested: EngineChoice;
+}
+
+/** Layer names are stable (see src/model/cnn.ts) so kernels and feature maps can be read by name. */
+export type ConvLayerName = 'conv1' | 'conv2';
+
+export interface KernelSnapshot {
+  layer: ConvLayerName;
+  /** [height, width, inChannels, outChannels], tfjs order. */
+  shape: [number, number, number, number];
+  values: Float32Array;
+}
+
+export type StopReason = 'user' | 'shutdown';
+
+export type TrainingEvent =
+  | { type: 'engine'; engine: EngineInfo }
+  | {
+      type: 'run-started';
+      runId: string;
+      config: TrainConfig;
+      engine: EngineInfo;
+      trainSize: number;
+      testSize: number;
+      batchesPerEpoch: number;
+    }
+  | {
+      /** Throttled to ~8/s; carries every batch since the last event so charts lose no point. */
+      type: 'batch';
+      runId: string;
+      epoch: number; // 1-based
+      /** 1-based index within the epoch of the first entry in `losses`. */
+      firstBatch: number;
+      batchesPerEpoch: number;
+      losses: number[];
+      accuracies: number[];
+      imagesPerSec: number;
+      elapsedSec: number;
+      etaSec: number;
+    }
+  | {
+      type: 'epoch-end';
+      runId: string;
+      epoch: number;
+      trainLoss: number;
+      trainAccuracy: number;
+      testLoss: number;
+      testAccuracy: number;
+      elapsedSec: number;
+    }
+  | { type: 'filters'; runId: string; epoch: number; batch: number; kernels: KernelSnapshot[] }
+  | { type: 'paused'; runId: string }
+  | { type: 'resumed'; runId: string }
+  | {
+      type: 'finished';
+      runId: string;
+      epochs: number;
+      testAccuracy: number;
+      elapsedSec: number;
+    }
+  | { type: 'stopped'; runId: string; reason: StopReason; epochsCompleted: number }
+  | { type: 'failed'; runId: string | null; error: ErrorEnvelope };
+
+export type TrainingEventType = TrainingEvent['type'];

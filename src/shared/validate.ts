@@ -1,0 +1,186 @@
+// Runtime checks for every message that crosses a boundary: worker commands, worker messages,
+// and the training events forwarded to renderers.
+import { ENGINE_CHOICES, configErrors, type TrainConfig } from './config.ts';
+import type { ErrorEnvelope } from './errors.ts';
+import type { EngineInfo, KernelSnapshot, TrainingEvent } from './events.ts';
+import {
+  ValidationError,
+  array,
+  bool,
+  float32Array,
+  int,
+  literal,
+  nul,
+  nullable,
+  num,
+  object,
+  optional,
+  str,
+  tagged,
+  type Guard,
+} from './guard.ts';
+import type { WorkerCommand, WorkerMessage, WorkerRequest } from './worker-protocol.ts';
+
+export { ValidationError } from './guard.ts';
+
+export const IMAGE_PIXELS = 28 * 28;
+
+const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
+
+export const trainConfig: Guard<TrainConfig> = (v, p) => {
+  const c = object({
+    epochs: num(),
+    batchSize: num(),
+    learningRate: num(),
+    trainLimit: num(),
+    testLimit: num(),
+    seed: num(),
+  })(v, p);
+  const errors = Object.entries(configErrors(c));
+  if (errors.length > 0) {
+    const [key, reason] = errors[0]!;
+    throw new ValidationError(p ? `${p}.${key}` : key, reason);
+  }
+  return c;
+};
+
+const engineChoice = literal(...ENGINE_CHOICES);
+const engineName = literal('native', 'wasm', 'cpu');
+const runId = str(100);
+
+export const workerRequest: Guard<WorkerRequest> = shape(
+  tagged({
+    start: object({ type: literal('start'), config: trainConfig }),
+    pause: object({ type: literal('pause') }),
+    resume: object({ type: literal('resume') }),
+    stop: object({ type: literal('stop') }),
+    status: object({ type: literal('status') }),
+    predict: object({ type: literal('predict'), pixels: float32Array(IMAGE_PIXELS) }),
+  }),
+);
+
+export const workerCommand: Guard<WorkerCommand> = shape(
+  tagged({
+    init: object({ type: literal('init'), engine: engineChoice, dataDir: nullable(str(4096)) }),
+    request: object({ type: literal('request'), id: int(0), request: workerRequest }),
+    shutdown: object({ type: literal('shutdown') }),
+  }),
+);
+
+export const errorEnvelope: Guard<ErrorEnvelope> = shape(
+  object({
+    code: literal(
+      'BAD_REQUEST',
+      'BAD_CONFIG',
+      'BAD_DATA',
+      'BAD_MODEL',
+      'BUSY',
+      'NOT_RUNNING',
+      'NO_MODEL',
+      'NON_FINITE_LOSS',
+      'ENGINE',
+      'WORKER_CRASHED',
+      'INTERNAL',
+    ),
+    message: str(4000),
+    detail: optional(str(20_000)),
+  }),
+);
+
+const engineInfo: Guard<EngineInfo> = object({
+  name: engineName,
+  label: str(200),
+  reason: str(2000),
+  threads: int(1, 1024),
+  available: array(engineName, 3),
+  requested: engineChoice,
+});
+
+const kernel: Guard<KernelSnapshot> = (v, p) => {
+  const k = object({
+    layer: literal('conv1', 'conv2'),
+    shape: array(int(1, 4096), 4),
+    values: float32Array(),
+  })(v, p);
+  const [h, w, i, o] = k.shape;
+  if (k.shape.length !== 4 || h! * w! * i! * o! !== k.values.length)
+    throw new ValidationError(`${p}.shape`, 'does not match the number of values');
+  return { ...k, shape: [h!, w!, i!, o!] };
+};
+
+const finiteOrNaN: Guard<number> = (v, p) => (typeof v === 'number' ? v : num()(v, p)); // losses may be NaN when a run diverges
+
+export const trainingEvent: Guard<TrainingEvent> = shape(
+  tagged({
+    engine: object({ type: literal('engine'), engine: engineInfo }),
+    'run-started': object({
+      type: literal('run-started'),
+      runId,
+      config: trainConfig,
+      engine: engineInfo,
+      trainSize: int(1),
+      testSize: int(1),
+      batchesPerEpoch: int(1),
+    }),
+    batch: object({
+      type: literal('batch'),
+      runId,
+      epoch: int(1),
+      firstBatch: int(1),
+      batchesPerEpoch: int(1),
+      losses: array(finiteOrNaN),
+      accuracies: array(num(0, 1)),
+      imagesPerSec: num(0),
+      elapsedSec: num(0),
+      etaSec: num(0),
+    }),
+    'epoch-end': object({
+      type: literal('epoch-end'),
+      runId,
+      epoch: int(1),
+      trainLoss: num(),
+      trainAccuracy: num(0, 1),
+      testLoss: num(),
+      testAccuracy: num(0, 1),
+      elapsedSec: num(0),
+    }),
+    filters: object({
+      type: literal('filters'),
+      runId,
+      epoch: int(0),
+      batch: int(0),
+      kernels: array(kernel, 2),
+    }),
+    paused: object({ type: literal('paused'), runId }),
+    resumed: object({ type: literal('resumed'), runId }),
+    finished: object({
+      type: literal('finished'),
+      runId,
+      epochs: int(0),
+      testAccuracy: num(0, 1),
+      elapsedSec: num(0),
+    }),
+    stopped: object({
+      type: literal('stopped'),
+      runId,
+      reason: literal('user', 'shutdown'),
+      epochsCompleted: int(0),
+    }),
+    failed: object({ type: literal('failed'), runId: nullable(runId), error: errorEnvelope }),
+  }),
+);
+
+/** The host checks what its own worker says too: a bug there must not reach a renderer. */
+export const workerMessage: Guard<WorkerMessage> = shape(
+  tagged({
+    event: object({ type: literal('event'), event: trainingEvent }),
+    reply: (v, p) => {
+      const ok = (v as { ok?: unknown }).ok;
+      return ok === true
+        ? object({ type: literal('reply'), id: int(0), ok: bool, value: (x) => x })(v, p)
+        : object({ type: literal('reply'), id: int(0), ok: bool, error: errorEnvelope })(v, p);
+    },
+  }),
+);
+
+export { nul };
