@@ -1,0 +1,73 @@
+// The events of the current run, kept so a window that opens mid-run can replay them.
+// Consecutive batch events are merged, so an hour-long run stays a few hundred events.
+import type { TrainingEvent } from '../shared/events.ts';
+
+type BatchEvent = Extract<TrainingEvent, { type: 'batch' }>;
+
+export class RunHistory {
+  private list: TrainingEvent[] = [];
+  private engineEvent: TrainingEvent | null = null;
+
+  add(event: TrainingEvent): void {
+    switch (event.type) {
+      case 'engine':
+        this.engineEvent = event;
+        return;
+      case 'run-started':
+        this.list = [event];
+        return;
+      case 'batch': {
+        const last = this.list.at(-1);
+        if (last?.type === 'batch' && follows(last, event))
+          this.list[this.list.length - 1] = merge(last, event);
+        else this.list.push(event);
+        return;
+      }
+      case 'filters': {
+        // Only the latest snapshot matters to a new window.
+        const i = this.list.findIndex((e) => e.type === 'filters');
+        if (i >= 0) this.list.splice(i, 1);
+        this.list.push(event);
+        return;
+      }
+      case 'epoch-end':
+      case 'paused':
+      case 'resumed':
+      case 'finished':
+      case 'stopped':
+      case 'failed':
+        this.list.push(event);
+        return;
+      default:
+        return assertNever(event);
+    }
+  }
+
+  events(): TrainingEvent[] {
+    return this.engineEvent ? [this.engineEvent, ...this.list] : [...this.list];
+  }
+
+  runId(): string | null {
+    const first = this.list[0];
+    return first?.type === 'run-started' ? first.runId : null;
+  }
+}
+
+function follows(a: BatchEvent, b: BatchEvent): boolean {
+  return (
+    a.runId === b.runId && a.epoch === b.epoch && a.firstBatch + a.losses.length === b.firstBatch
+  );
+}
+
+function merge(a: BatchEvent, b: BatchEvent): BatchEvent {
+  return {
+    ...b,
+    firstBatch: a.firstBatch,
+    losses: [...a.losses, ...b.losses],
+    accuracies: [...a.accuracies, ...b.accuracies],
+  };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled event ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,166 @@
+// Owns the one long-lived training worker: commands in, events out. Never imports TensorFlow.
+// Used by Electron main, the browser-mode server and the CLI alike.
+import type { Worker } from 'node:worker_threads';
+import type { EngineChoice } from '../shared/config.ts';
+import type { AppStatus, Result } from '../shared/contract.ts';
+import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
+import { ValidationError, workerMessage, workerRequest } from '../shared/validate.ts';
+import type {
+  WorkerCommand,
+  WorkerReplies,
+  WorkerRequest,
+  WorkerStatus,
+} from '../shared/worker-protocol.ts';
+import { RunHistory } from './run-history.ts';
+
+export interface HostOptions {
+  spawn: () => Worker;
+  engine: EngineChoice;
+  dataDir: string | null;
+  /** Where the host reports problems that have no request to answer (default: console.error). */
+  log?: (message: string) => void;
+}
+
+type Pending = { resolve: (r: Result<unknown>) => void };
+type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
+
+const IDLE: WorkerStatus = { state: 'idle', runId: null, hasModel: false };
+
+export class TrainingHost {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(e: TrainingEvent) => void>();
+  private readonly history = new RunHistory();
+  private engine: EngineInfo | null = null;
+  private closing = false;
+
+  constructor(private readonly options: HostOptions) {}
+
+  /** Subscribe to training events; returns the unsubscribe function. */
+  onEvent(listener: (e: TrainingEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sends one request to the worker (starting it if needed) and resolves with its reply. */
+  request<T extends WorkerRequest['type']>(req: RequestOf<T>): Promise<Result<WorkerReplies[T]>> {
+    if (this.closing) return Promise.resolve(fail('INTERNAL', 'The app is shutting down.'));
+    try {
+      workerRequest(req, 'request');
+    } catch (e) {
+      return Promise.resolve(fail('BAD_REQUEST', (e as Error).message));
+    }
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<Result<WorkerReplies[T]>>((resolve) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'] });
+      this.post(worker, { type: 'request', id, request: req });
+    });
+  }
+
+  /** Everything a (re)connecting window needs to draw the current state. */
+  async status(): Promise<AppStatus> {
+    const worker = this.worker ? await this.request({ type: 'status' }) : null;
+    return {
+      engine: this.engine,
+      worker: worker?.ok ? worker.value : IDLE,
+      history: this.history.events(),
+    };
+  }
+
+  /** Stops a run cleanly (the trainer finishes its batch), then ends the worker. */
+  async close(timeoutMs = 5000): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.closing) return;
+    this.closing = true;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.post(worker, { type: 'shutdown' });
+    const timer = setTimeout(() => void worker.terminate(), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.options.spawn();
+    this.worker = worker;
+    worker.on('message', (m: unknown) => this.receive(m));
+    worker.on('error', (err) => this.crashed(worker, err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker && !this.closing)
+        this.crashed(worker, new Error(`the training thread exited with code ${code}`));
+    });
+    this.post(worker, {
+      type: 'init',
+      engine: this.options.engine,
+      dataDir: this.options.dataDir,
+    });
+    return worker;
+  }
+
+  private post(worker: Worker, command: WorkerCommand): void {
+    worker.postMessage(command);
+  }
+
+  private receive(raw: unknown): void {
+    let message;
+    try {
+      message = workerMessage(raw, 'worker');
+    } catch (e) {
+      const why = e instanceof ValidationError ? e.message : String(e);
+      this.log(`Ignored a malformed message from the training worker: ${why}`);
+      return;
+    }
+    switch (message.type) {
+      case 'event':
+        this.emit(message.event);
+        return;
+      case 'reply': {
+        const pending = this.pending.get(message.id);
+        if (!pending) return this.log(`Reply for unknown request ${message.id}`);
+        this.pending.delete(message.id);
+        pending.resolve(
+          message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error },
+        );
+        return;
+      }
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private emit(event: TrainingEvent): void {
+    if (event.type === 'engine' || event.type === 'run-started') this.engine = event.engine;
+    this.history.add(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** A dead worker answers every open request, tells the windows, and is replaced on next use. */
+  private crashed(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const error: ErrorEnvelope = envelope(
+      'WORKER_CRASHED',
+      'The training thread stopped unexpectedly. The app is still running; start again to retry.',
+      err.message,
+    );
+    for (const p of this.pending.values()) p.resolve({ ok: false, error });
+    this.pending.clear();
+    this.emit({ type: 'failed', runId: this.history.runId(), error });
+    void worker.terminate();
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? console.error)(message);
+  }
+}
+
+function fail(code: ErrorEnvelope['code'], message: string): { ok: false; error: ErrorEnvelope } {
+  return { ok: false, error: envelope(code, message) };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled message ${JSON.stringify(x)}`);
+}

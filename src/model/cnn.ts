@@ -1,0 +1,79 @@
+// The TensorFlow "Deep MNIST for experts" network, exactly, built with the tfjs layers API.
+// Layer names are stable: the worker reads kernels and feature maps by these names.
+import * as tf from '@tensorflow/tfjs';
+
+export const LAYER = {
+  conv1: 'conv1',
+  pool1: 'pool1',
+  conv2: 'conv2',
+  pool2: 'pool2',
+  flatten: 'flatten',
+  fc1: 'fc1',
+  logits: 'fc2',
+} as const;
+
+export const INPUT_SHAPE = [28, 28, 1] as const;
+export const NUM_CLASSES = 10;
+
+/**
+ * conv 5x5x32 SAME ReLU -> maxpool 2x2/2 -> conv 5x5x64 SAME ReLU -> maxpool 2x2/2 ->
+ * flatten (7*7*64 = 3136; the tutorial's text says 3164, a typo) -> dense 1000 ReLU -> dense 10.
+ * The last layer's softmax lives here (the tutorial's softmax cross-entropy = softmax +
+ * categorical cross-entropy, which tfjs computes stably together).
+ */
+export function buildModel(seed = 42): tf.LayersModel {
+  // Each layer gets its own seed so initialisation is repeatable and layers differ.
+  const init = (i: number) =>
+    tf.initializers.glorotUniform({ seed: seed * 16 + i });
+  const model = tf.sequential({ name: 'mnist_cnn' });
+  model.add(
+    tf.layers.conv2d({
+      name: LAYER.conv1,
+      inputShape: [...INPUT_SHAPE],
+      filters: 32,
+      kernelSize: 5,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(1),
+    }),
+  );
+  model.add(tf.layers.maxPooling2d({ name: LAYER.pool1, poolSize: 2, strides: 2 }));
+  model.add(
+    tf.layers.conv2d({
+      name: LAYER.conv2,
+      filters: 64,
+      kernelSize: 5,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(2),
+    }),
+  );
+  model.add(tf.layers.maxPooling2d({ name: LAYER.pool2, poolSize: 2, strides: 2 }));
+  model.add(tf.layers.flatten({ name: LAYER.flatten }));
+  model.add(
+    tf.layers.dense({
+      name: LAYER.fc1,
+      units: 1000,
+      activation: 'relu',
+      kernelInitializer: init(3),
+    }),
+  );
+  model.add(
+    tf.layers.dense({
+      name: LAYER.logits,
+      units: NUM_CLASSES,
+      activation: 'softmax',
+      kernelInitializer: init(4),
+    }),
+  );
+  return model;
+}
+
+/** Adam with the tutorial's learning rate; softmax cross-entropy on one-hot labels. */
+export function compileModel(model: tf.LayersModel, learningRate: number): void {
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+}
