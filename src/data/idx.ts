@@ -1,0 +1,143 @@
+// Parsing and validation of MNIST-style IDX files (http://yann.lecun.com/exdb/mnist/).
+// Everything is checked here so that training never starts on a bad file, and every failure
+// is a DataError whose message names the file and says what is wrong in words a user can act on.
+//
+//   class DataError extends Error { file; kind; problem }
+//   parseIdxImages(buf, file): { images: Uint8Array; count: number }   // idx3, 28x28 ubyte
+//   parseIdxLabels(buf, file): Uint8Array                              // idx1, values 0..9
+import { basename } from 'node:path';
+
+export const IMAGE_MAGIC = 2051; // 0x00000803: unsigned bytes, 3 dimensions
+export const LABEL_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension
+export const ROWS = 28;
+export const COLS = 28;
+export const PIXELS = ROWS * COLS;
+export const NUM_CLASSES = 10;
+export const IMAGE_HEADER_BYTES = 16;
+export const LABEL_HEADER_BYTES = 8;
+/** The first four bytes of a gzip stream read as a big-endian magic number (1f 8b 08 ..). */
+const GZIP_PREFIX = 0x1f8b08;
+
+/** What went wrong, for code that wants to react (or tests that want to be precise). */
+export type DataProblemKind =
+  | 'missing' // neither the raw nor the .gz file exists (or the folder does not)
+  | 'unreadable' // it exists but could not be read (permissions, a directory, ...)
+  | 'gzip' // a .gz file that does not decompress
+  | 'magic' // not an IDX file of the expected type
+  | 'dimensions' // images that are not 28x28
+  | 'length' // shorter or longer than its header says
+  | 'empty' // a valid header announcing zero items
+  | 'count-mismatch' // images and labels files disagree on the count
+  | 'label-range'; // a label outside 0..9
+
+export class DataError extends Error {
+  constructor(
+    /** The path of the offending file (or folder, when the folder itself is missing). */
+    readonly file: string,
+    readonly kind: DataProblemKind,
+    /** What is wrong, without the file name, e.g. "expected magic number 2049, found 2051 (...)". */
+    readonly problem: string,
+  ) {
+    super(`${basename(file)}: ${problem}`);
+    this.name = 'DataError';
+  }
+}
+
+function magicHint(found: number, expected: number): string {
+  if (expected === LABEL_MAGIC && found === IMAGE_MAGIC) return 'is this an images file?';
+  if (expected === IMAGE_MAGIC && found === LABEL_MAGIC) return 'is this a labels file?';
+  if (found >>> 8 === GZIP_PREFIX) return 'it looks gzip-compressed: add .gz to its name';
+  return 'this is not an MNIST IDX file';
+}
+
+function readHeader(
+  buf: Uint8Array,
+  file: string,
+  headerBytes: number,
+  magic: number,
+  what: string,
+): DataView {
+  if (buf.length < headerBytes)
+    throw new DataError(
+      file,
+      'length',
+      `file is only ${buf.length} bytes, too short for the ${headerBytes}-byte header of an ` +
+        `IDX ${what} file (is the download incomplete?)`,
+    );
+  const view = new DataView(buf.buffer, buf.byteOffset, headerBytes);
+  const found = view.getUint32(0); // IDX is big-endian
+  if (found !== magic)
+    throw new DataError(
+      file,
+      'magic',
+      `expected magic number ${magic}, found ${found} (${magicHint(found, magic)})`,
+    );
+  return view;
+}
+
+function checkLength(
+  buf: Uint8Array,
+  file: string,
+  header: number,
+  count: number,
+  itemBytes: number,
+  what: string,
+): void {
+  if (count === 0) throw new DataError(file, 'empty', `header says the file holds no ${what}s`);
+  const expected = header + count * itemBytes;
+  if (buf.length === expected) return;
+  const promise = `its header promises ${count} ${what}s (${expected} bytes)`;
+  const problem =
+    buf.length < expected
+      ? `file is ${buf.length} bytes but ${promise}: ${expected - buf.length} bytes are ` +
+        `missing, so the file is truncated (download it again)`
+      : `file is ${buf.length} bytes but ${promise}: ${buf.length - expected} unexpected extra ` +
+        `bytes at the end (is it corrupted or from another data set?)`;
+  throw new DataError(file, 'length', problem);
+}
+
+/**
+ * Validates an idx3-ubyte images file and returns its pixels, one byte per pixel, row-major,
+ * PIXELS bytes per image. `images` is a view into `buf` (no copy), so its byteOffset is 16.
+ */
+export function parseIdxImages(
+  buf: Uint8Array,
+  file: string,
+): { images: Uint8Array; count: number } {
+  const view = readHeader(buf, file, IMAGE_HEADER_BYTES, IMAGE_MAGIC, 'images');
+  const count = view.getUint32(4);
+  const rows = view.getUint32(8);
+  const cols = view.getUint32(12);
+  if (rows !== ROWS || cols !== COLS)
+    throw new DataError(
+      file,
+      'dimensions',
+      `expected ${ROWS}×${COLS} pixel images, found ${rows}×${cols} (only MNIST-sized images ` +
+        `are supported)`,
+    );
+  checkLength(buf, file, IMAGE_HEADER_BYTES, count, PIXELS, 'image');
+  // A plain Uint8Array view, not a Buffer, so callers never meet Buffer's differing semantics.
+  const images = new Uint8Array(buf.buffer, buf.byteOffset + IMAGE_HEADER_BYTES, count * PIXELS);
+  return { images, count };
+}
+
+/** Validates an idx1-ubyte labels file and returns a copy of its labels, each 0..9. */
+export function parseIdxLabels(buf: Uint8Array, file: string): Uint8Array {
+  const view = readHeader(buf, file, LABEL_HEADER_BYTES, LABEL_MAGIC, 'labels');
+  const count = view.getUint32(4);
+  checkLength(buf, file, LABEL_HEADER_BYTES, count, 1, 'label');
+  // Copied: the file is small and a copy owns its whole ArrayBuffer. Not buf.slice(): on a
+  // Node Buffer that returns a view, not a copy.
+  const labels = new Uint8Array(count);
+  labels.set(buf.subarray(LABEL_HEADER_BYTES));
+  for (let i = 0; i < count; i++) {
+    const label = labels[i]!;
+    if (label >= NUM_CLASSES)
+      throw new DataError(
+        file,
+        'label-range',
+        `label ${label} at position ${i} is outside 0–9 (is the file corrupted?)`,
+      );
+  }
+  return labels;
+}
