@@ -18,13 +18,14 @@ export const NUM_CLASSES = 10;
 /**
  * conv 5x5x32 SAME ReLU -> maxpool 2x2/2 -> conv 5x5x64 SAME ReLU -> maxpool 2x2/2 ->
  * flatten (7*7*64 = 3136; the tutorial's text says 3164, a typo) -> dense 1000 ReLU -> dense 10.
- * The last layer's softmax lives here (the tutorial's softmax cross-entropy = softmax +
- * categorical cross-entropy, which tfjs computes stably together).
+ * The network outputs logits and the loss is softmax cross-entropy on logits, as in the tutorial
+ * (tf.nn.softmax_cross_entropy_with_logits). Besides being exact, this keeps a diverged run
+ * visible: Keras-style softmax + clipped cross-entropy turns NaN into a finite loss on wasm.
+ * Use `probabilities()` for predictions.
  */
 export function buildModel(seed = 42): tf.LayersModel {
   // Each layer gets its own seed so initialisation is repeatable and layers differ.
-  const init = (i: number) =>
-    tf.initializers.glorotUniform({ seed: seed * 16 + i });
+  const init = (i: number) => tf.initializers.glorotUniform({ seed: seed * 16 + i });
   const model = tf.sequential({ name: 'mnist_cnn' });
   model.add(
     tf.layers.conv2d({
@@ -62,18 +63,27 @@ export function buildModel(seed = 42): tf.LayersModel {
     tf.layers.dense({
       name: LAYER.logits,
       units: NUM_CLASSES,
-      activation: 'softmax',
+      activation: 'linear',
       kernelInitializer: init(4),
     }),
   );
   return model;
 }
 
-/** Adam with the tutorial's learning rate; softmax cross-entropy on one-hot labels. */
+/** Mean softmax cross-entropy of one-hot labels and logits. */
+export const softmaxCrossEntropy = (labels: tf.Tensor, logits: tf.Tensor): tf.Tensor =>
+  tf.losses.softmaxCrossEntropy(labels, logits);
+
+/** Adam with the given learning rate (the tutorial: 1e-4); softmax cross-entropy; accuracy. */
 export function compileModel(model: tf.LayersModel, learningRate: number): void {
   model.compile({
     optimizer: tf.train.adam(learningRate),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
+    loss: softmaxCrossEntropy,
+    metrics: ['accuracy'], // categorical accuracy: argmax of logits = argmax of probabilities
   });
+}
+
+/** Softmax probabilities for a batch of images [n, 28, 28, 1]. */
+export function probabilities(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => tf.softmax(model.predict(images) as tf.Tensor2D));
 }

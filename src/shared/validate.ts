@@ -56,6 +56,7 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     stop: object({ type: literal('stop') }),
     status: object({ type: literal('status') }),
     predict: object({ type: literal('predict'), pixels: float32Array(IMAGE_PIXELS) }),
+    save: object({ type: literal('save'), dir: str(4096) }),
   }),
 );
 

@@ -15,6 +15,8 @@ export type WorkerRequest =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'predict'; pixels: Float32Array }
+  /** Saves the current model atomically into `dir` (model.json + weights.bin). */
+  | { type: 'save'; dir: string }
   | { type: 'status' };
 
 export interface WorkerStatus {
@@ -30,6 +32,7 @@ export interface WorkerReplies {
   resume: null;
   stop: null;
   predict: Prediction;
+  save: { dir: string; bytes: number };
   status: WorkerStatus;
 }
 

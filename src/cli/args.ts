@@ -1,0 +1,95 @@
+// Flags for `npm run train`. Every mistake becomes one clear sentence (and exit code 2 in main).
+import { parseArgs } from 'node:util';
+import {
+  configErrors,
+  DEFAULT_CONFIG,
+  ENGINE_CHOICES,
+  type EngineChoice,
+  type TrainConfig,
+} from '../shared/config.ts';
+
+export interface TrainArgs {
+  config: TrainConfig;
+  engine: EngineChoice;
+  out: string | null;
+  dataDir: string | null;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: npm run train -- [options]
+
+Trains the TensorFlow tutorial's MNIST CNN headless, in the same worker the app uses.
+
+  --epochs N       passes over the training set          (default ${DEFAULT_CONFIG.epochs})
+  --limit N        training images to use, 1..60000       (default ${DEFAULT_CONFIG.trainLimit})
+  --test-limit N   test images to evaluate, 1..10000      (default ${DEFAULT_CONFIG.testLimit})
+  --batch N        batch size                             (default ${DEFAULT_CONFIG.batchSize})
+  --lr X           Adam learning rate                     (default ${DEFAULT_CONFIG.learningRate})
+  --seed N         seed for initialisation and shuffling  (default ${DEFAULT_CONFIG.seed})
+  --engine E       ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
+  --out DIR        save the trained model here (model.json + weights.bin)
+  --data DIR       read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
+  -h, --help       show this help`;
+
+const NUMERIC = {
+  epochs: 'epochs',
+  limit: 'trainLimit',
+  'test-limit': 'testLimit',
+  batch: 'batchSize',
+  lr: 'learningRate',
+  seed: 'seed',
+} as const;
+
+export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): TrainArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: 'string' as const }])),
+        engine: { type: 'string' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '.'));
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const config: TrainConfig = { ...DEFAULT_CONFIG };
+  for (const [flag, key] of Object.entries(NUMERIC)) {
+    const raw = v[flag];
+    if (typeof raw !== 'string') continue;
+    const n = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(n)) throw new UsageError(`--${flag} needs a number, got "${raw}".`);
+    config[key] = n;
+  }
+  const errors = configErrors(config);
+  const first = Object.entries(errors)[0];
+  if (first) {
+    const flag = Object.entries(NUMERIC).find(([, k]) => k === first[0])?.[0];
+    throw new UsageError(`--${flag}: ${first[1]}.`);
+  }
+  const engine = (v.engine ?? env.CNN_STUDIO_ENGINE ?? 'auto') as string;
+  if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
+    throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}; got "${engine}".`);
+  const text = (k: string): string | null => {
+    const s = v[k];
+    if (s === undefined) return null;
+    if (typeof s !== 'string' || s.trim() === '')
+      throw new UsageError(`--${k} needs a folder path.`);
+    return s;
+  };
+  return {
+    config,
+    engine: engine as EngineChoice,
+    out: text('out'),
+    dataDir: text('data'),
+    help: v.help === true,
+  };
+}

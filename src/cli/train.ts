@@ -1,0 +1,134 @@
+// `npm run train`: trains headless in the same worker the app uses, then saves the model.
+import { TrainingHost } from '../host/training-host.ts';
+import { spawnSourceWorker } from '../host/spawn-worker.ts';
+import type { TrainingEvent } from '../shared/events.ts';
+import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
+import { duration, pct, progressLine } from './format.ts';
+
+function parse(): TrainArgs {
+  try {
+    return parseTrainArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`train: ${e.message}\nRun "npm run train -- --help" for the options.\n`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parse();
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { config } = args;
+  const host = new TrainingHost({
+    spawn: () => spawnSourceWorker(),
+    engine: args.engine,
+    dataDir: args.dataDir,
+  });
+  const tty = process.stderr.isTTY === true;
+  let lastPrinted = 0;
+  let ok = true;
+  let trained = false;
+
+  const ended = new Promise<void>((resolve) => {
+    host.onEvent((e: TrainingEvent) => {
+      switch (e.type) {
+        case 'engine':
+          console.log(
+            `engine: ${e.engine.label} (${e.engine.threads} thread${e.engine.threads > 1 ? 's' : ''}) — ${e.engine.reason}`,
+          );
+          return;
+        case 'run-started':
+          console.log(
+            `training on ${e.trainSize} images, testing on ${e.testSize}; ${config.epochs} epochs of ${e.batchesPerEpoch} batches of ${config.batchSize}, Adam lr ${config.learningRate}`,
+          );
+          return;
+        case 'batch': {
+          const line = progressLine({
+            epoch: e.epoch,
+            epochs: config.epochs,
+            batch: e.firstBatch + e.losses.length - 1,
+            batchesPerEpoch: e.batchesPerEpoch,
+            loss: e.losses.at(-1)!,
+            accuracy: e.accuracies.at(-1)!,
+            imagesPerSec: e.imagesPerSec,
+            etaSec: e.etaSec,
+          });
+          // A terminal gets a live line; a log file gets a line every 10 s.
+          if (tty) process.stderr.write(`\r${line}\x1b[K`);
+          else if (performance.now() - lastPrinted > 10_000) {
+            lastPrinted = performance.now();
+            process.stderr.write(`${line}\n`);
+          }
+          return;
+        }
+        case 'epoch-end':
+          trained = true;
+          if (tty) process.stderr.write('\r\x1b[K');
+          console.log(
+            `epoch ${e.epoch}/${config.epochs}: train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)} | test loss ${e.testLoss.toFixed(4)} acc ${pct(e.testAccuracy)} | ${duration(e.elapsedSec)}`,
+          );
+          return;
+        case 'finished':
+          console.log(
+            `finished: ${e.epochs} epochs, test accuracy ${pct(e.testAccuracy)} in ${duration(e.elapsedSec)}`,
+          );
+          return resolve();
+        case 'stopped':
+          console.log(`stopped after ${e.epochsCompleted} complete epoch(s).`);
+          return resolve();
+        case 'failed':
+          ok = false;
+          if (tty) process.stderr.write('\r\x1b[K');
+          console.error(
+            `error: ${e.error.message}${e.error.detail ? `\n  ${e.error.detail}` : ''}`,
+          );
+          return resolve();
+        case 'filters':
+        case 'paused':
+        case 'resumed':
+          return;
+        default:
+          return assertNever(e);
+      }
+    });
+  });
+
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nstopping after this batch (Ctrl+C again to quit now)…\n');
+    void host.request({ type: 'stop' });
+  });
+
+  const started = await host.request({ type: 'start', config });
+  if (!started.ok) {
+    console.error(
+      `error: ${started.error.message}${started.error.detail ? `\n  ${started.error.detail}` : ''}`,
+    );
+    await host.close();
+    return 1;
+  }
+  await ended;
+  if (args.out && trained) {
+    const saved = await host.request({ type: 'save', dir: args.out });
+    if (saved.ok)
+      console.log(
+        `model saved to ${saved.value.dir} (${(saved.value.bytes / 1e6).toFixed(1)} MB of weights)`,
+      );
+    else {
+      console.error(`error: could not save the model: ${saved.error.message}`);
+      ok = false;
+    }
+  }
+  await host.close();
+  return ok ? 0 : 1;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled event ${JSON.stringify(x)}`);
+}
+
+process.exitCode = await main();

@@ -1,0 +1,107 @@
+// Turns trainer callbacks into TrainingEvents: batch events throttled to ~8 per second but carrying
+// every batch's loss, speed and ETA over a sliding window, and kernel snapshots a few times an epoch.
+import type * as tf from '@tensorflow/tfjs';
+import { readKernels } from '../model/kernels.ts';
+import type { TrainConfig } from '../shared/config.ts';
+import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
+import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks } from './trainer.ts';
+
+export interface ReporterOptions {
+  runId: string;
+  config: TrainConfig;
+  engine: EngineInfo;
+  model: tf.LayersModel;
+  emit: (event: TrainingEvent) => void;
+  /** Minimum time between batch events. */
+  intervalMs?: number;
+  snapshotsPerEpoch?: number;
+}
+
+const WINDOW = 20; // batches in the speed estimate
+
+export class ProgressReporter implements TrainerCallbacks {
+  private batchesPerEpoch = 1;
+  private lastEmit = -Infinity;
+  private pending: {
+    epoch: number;
+    firstBatch: number;
+    losses: number[];
+    accuracies: number[];
+  } | null = null;
+  private readonly recent: BatchLogs[] = [];
+  private active = 0;
+  private epoch = 1;
+  private batch = 0;
+
+  constructor(private readonly o: ReporterOptions) {}
+
+  async onTrainBegin(info: TrainBegin): Promise<void> {
+    this.batchesPerEpoch = info.batchesPerEpoch;
+    const { runId, config, engine } = this.o;
+    this.o.emit({ type: 'run-started', runId, config, engine, ...info });
+    await this.snapshot(0, 0);
+  }
+
+  async onBatchEnd(epoch: number, batch: number, logs: BatchLogs): Promise<void> {
+    this.epoch = epoch;
+    this.batch = batch;
+    this.active += logs.seconds;
+    this.recent.push(logs);
+    if (this.recent.length > WINDOW) this.recent.shift();
+    if (!this.pending || this.pending.epoch !== epoch) {
+      this.flush();
+      this.pending = { epoch, firstBatch: batch, losses: [], accuracies: [] };
+    }
+    this.pending.losses.push(logs.loss);
+    this.pending.accuracies.push(logs.accuracy);
+    if (performance.now() - this.lastEmit >= (this.o.intervalMs ?? 125)) this.flush();
+    const every = Math.max(1, Math.floor(this.batchesPerEpoch / (this.o.snapshotsPerEpoch ?? 4)));
+    if (batch % every === 0 && batch < this.batchesPerEpoch) await this.snapshot(epoch, batch);
+  }
+
+  async onEpochEnd(epoch: number, logs: EpochLogs): Promise<void> {
+    this.flush();
+    this.active = logs.activeSeconds;
+    this.o.emit({
+      type: 'epoch-end',
+      runId: this.o.runId,
+      epoch,
+      trainLoss: logs.trainLoss,
+      trainAccuracy: logs.trainAccuracy,
+      testLoss: logs.test.loss,
+      testAccuracy: logs.test.accuracy,
+      elapsedSec: logs.activeSeconds,
+    });
+    await this.snapshot(epoch, this.batchesPerEpoch);
+  }
+
+  /** Sends the batches gathered since the last event. */
+  flush(): void {
+    const p = this.pending;
+    if (!p || p.losses.length === 0) return;
+    this.pending = null;
+    this.lastEmit = performance.now();
+    const seconds = this.recent.reduce((s, b) => s + b.seconds, 0);
+    const images = this.recent.reduce((s, b) => s + b.size, 0);
+    const remaining =
+      (this.o.config.epochs - this.epoch) * this.batchesPerEpoch +
+      (this.batchesPerEpoch - this.batch);
+    this.o.emit({
+      type: 'batch',
+      runId: this.o.runId,
+      epoch: p.epoch,
+      firstBatch: p.firstBatch,
+      batchesPerEpoch: this.batchesPerEpoch,
+      losses: p.losses,
+      accuracies: p.accuracies,
+      imagesPerSec: seconds > 0 ? images / seconds : 0,
+      elapsedSec: this.active,
+      etaSec: this.recent.length > 0 ? (remaining * seconds) / this.recent.length : 0,
+    });
+  }
+
+  private async snapshot(epoch: number, batch: number): Promise<void> {
+    const kernels = await readKernels(this.o.model);
+    this.o.emit({ type: 'filters', runId: this.o.runId, epoch, batch, kernels });
+  }
+}

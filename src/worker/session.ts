@@ -1,0 +1,231 @@
+// Everything the training worker does, independent of the thread plumbing: one engine, one
+// dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
+import * as tf from '@tensorflow/tfjs';
+import { DataError } from '../data/idx.ts';
+import { loadMnist, type MnistData } from '../data/mnist.ts';
+import { selectEngine } from '../engine/select.ts';
+import { buildModel, compileModel, probabilities } from '../model/cnn.ts';
+import { saveModelAtomic } from '../model/store.ts';
+import type { EngineChoice, TrainConfig } from '../shared/config.ts';
+import { envelope, type ErrorCode, type ErrorEnvelope } from '../shared/errors.ts';
+import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
+import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
+import { RunControl } from '../training/control.ts';
+import { ProgressReporter } from '../training/progress.ts';
+import { train, type TrainOutcome } from '../training/trainer.ts';
+
+/** An error that crosses back to the caller as its envelope. */
+export class SessionError extends Error {
+  constructor(readonly envelope: ErrorEnvelope) {
+    super(envelope.message);
+  }
+}
+
+const refuse = (code: ErrorCode, message: string, detail?: string): never => {
+  throw new SessionError(envelope(code, message, detail));
+};
+
+type Run = { id: string; control: RunControl; done: Promise<void> };
+
+export class TrainingSession {
+  private engine: EngineInfo | null = null;
+  private ready: Promise<void> = Promise.resolve();
+  private dataDir: string | null = null;
+  private data: Promise<MnistData> | null = null;
+  private model: tf.LayersModel | null = null;
+  private run: Run | null = null;
+  /** What the current model has been through, recorded with it when saved. */
+  private trained: { config: TrainConfig; epochs: number; testAccuracy: number | null } | null =
+    null;
+  private runs = 0;
+  private shuttingDown = false;
+
+  constructor(private readonly emit: (event: TrainingEvent) => void) {}
+
+  init(choice: EngineChoice, dataDir: string | null): Promise<void> {
+    this.dataDir = dataDir;
+    this.ready = selectEngine(choice).then(
+      (engine) => {
+        this.engine = engine;
+        this.emit({ type: 'engine', engine });
+      },
+      (e: unknown) => {
+        const error = e instanceof SessionError ? e.envelope : envelope('ENGINE', errorText(e));
+        this.emit({ type: 'failed', runId: null, error });
+      },
+    );
+    return this.ready;
+  }
+
+  async handle<T extends WorkerRequest['type']>(
+    request: Extract<WorkerRequest, { type: T }>,
+  ): Promise<WorkerReplies[T]> {
+    await this.ready;
+    return (await this.dispatch(request)) as WorkerReplies[T];
+  }
+
+  private async dispatch(request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['type']]> {
+    switch (request.type) {
+      case 'start':
+        return this.start(request.config);
+      case 'pause': {
+        const run = this.activeRun();
+        if (!run.control.pause()) refuse('NOT_RUNNING', 'Training is already paused.');
+        this.emit({ type: 'paused', runId: run.id });
+        return null;
+      }
+      case 'resume': {
+        const run = this.activeRun();
+        if (!run.control.resume()) refuse('NOT_RUNNING', 'Training is not paused.');
+        this.emit({ type: 'resumed', runId: run.id });
+        return null;
+      }
+      case 'stop':
+        this.activeRun().control.stop();
+        return null;
+      case 'predict':
+        return this.predict(request.pixels);
+      case 'status':
+        return this.status();
+      case 'save':
+        return this.save(request.dir);
+      default:
+        return assertNever(request);
+    }
+  }
+
+  status(): WorkerStatus {
+    const run = this.run;
+    return {
+      state: run ? (run.control.paused ? 'paused' : 'running') : 'idle',
+      runId: run?.id ?? null,
+      hasModel: this.model !== null,
+    };
+  }
+
+  /** Stops a run cleanly (after its current batch) and frees the model. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const run = this.run;
+    if (run) {
+      run.control.stop();
+      await run.done;
+    }
+    this.model?.dispose();
+    this.model = null;
+  }
+
+  private activeRun(): Run {
+    return this.run ?? refuse('NOT_RUNNING', 'No training run is in progress.');
+  }
+
+  private async start(config: TrainConfig): Promise<{ runId: string }> {
+    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
+    const data = await this.loadData();
+    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    this.model?.dispose();
+    const model = buildModel(config.seed);
+    compileModel(model, config.learningRate);
+    this.model = model;
+    const id = `run-${Date.now().toString(36)}-${++this.runs}`;
+    const control = new RunControl();
+    this.trained = { config, epochs: 0, testAccuracy: null };
+    const emit = (event: TrainingEvent): void => {
+      if (event.type === 'epoch-end' && this.trained)
+        this.trained = { config, epochs: event.epoch, testAccuracy: event.testAccuracy };
+      this.emit(event);
+    };
+    const reporter = new ProgressReporter({ runId: id, config, engine, model, emit });
+    const done = train(model, data, config, control, reporter).then(
+      (outcome) => this.finish(id, outcome),
+      (e: unknown) => this.emit({ type: 'failed', runId: id, error: internal(e) }),
+    );
+    this.run = { id, control, done: done.finally(() => (this.run = null)) };
+    return { runId: id };
+  }
+
+  private finish(runId: string, outcome: TrainOutcome): void {
+    switch (outcome.kind) {
+      case 'finished':
+        this.emit({
+          type: 'finished',
+          runId,
+          epochs: outcome.epochs,
+          testAccuracy: outcome.test.accuracy,
+          elapsedSec: outcome.activeSeconds,
+        });
+        return;
+      case 'stopped':
+        this.emit({
+          type: 'stopped',
+          runId,
+          reason: this.shuttingDown ? 'shutdown' : 'user',
+          epochsCompleted: outcome.epochsCompleted,
+        });
+        return;
+      case 'diverged':
+        // Weights that produced NaN are useless for prediction.
+        this.model?.dispose();
+        this.model = null;
+        this.emit({
+          type: 'failed',
+          runId,
+          error: envelope(
+            'NON_FINITE_LOSS',
+            `Training stopped: the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch}. ` +
+              'The learning rate is probably too high; the tutorial uses 0.0001.',
+          ),
+        });
+        return;
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  private loadData(): Promise<MnistData> {
+    this.data ??= loadMnist(this.dataDir);
+    return this.data.catch((e: unknown) => {
+      this.data = null; // let the user fix the files and try again
+      if (e instanceof DataError) return refuse('BAD_DATA', e.message, e.file);
+      throw e;
+    });
+  }
+
+  private async save(dir: string): Promise<{ dir: string; bytes: number }> {
+    const model = this.model ?? refuse('NO_MODEL', 'There is no trained model to save yet.');
+    const { config, epochs, testAccuracy } = this.trained!;
+    return saveModelAtomic(model, dir, {
+      createdAt: new Date().toISOString(),
+      engine: this.engine?.name ?? 'unknown',
+      config: { ...config },
+      epochsTrained: epochs,
+      testAccuracy,
+    });
+  }
+
+  private async predict(pixels: Float32Array): Promise<{ probabilities: number[] }> {
+    const model = this.model ?? refuse('NO_MODEL', 'Train or load a model first.');
+    const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, [1, 28, 28, 1])));
+    const values = Array.from(await out.data());
+    out.dispose();
+    return { probabilities: values };
+  }
+}
+
+export function internal(e: unknown): ErrorEnvelope {
+  if (e instanceof SessionError) return e.envelope;
+  return envelope(
+    'INTERNAL',
+    `Training failed: ${errorText(e)}`,
+    e instanceof Error ? e.stack?.split('\n').slice(0, 6).join('\n') : undefined,
+  );
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled ${JSON.stringify(x)}`);
+}
