@@ -36,9 +36,7 @@ async function main(): Promise<number> {
     host.onEvent((e: TrainingEvent) => {
       switch (e.type) {
         case 'engine':
-          console.log(
-            `engine: ${e.engine.label} (${e.engine.threads} thread${e.engine.threads > 1 ? 's' : ''}) — ${e.engine.reason}`,
-          );
+          console.log(`engine: ${e.engine.label} — ${e.engine.reason}`);
           return;
         case 'run-started':
           console.log(

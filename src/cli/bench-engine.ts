@@ -1,0 +1,77 @@
+// Measures one engine in this process (engines are process-global): training images/s at batch 50
+// after warm-up, and inference images/s at batch 1000 over the 10 000 test images.
+// Prints JSON lines; run by bench.ts once per engine.
+import * as tf from '@tensorflow/tfjs';
+import { fillBatch, shuffledIndices } from '../data/batch.ts';
+import { loadMnist } from '../data/mnist.ts';
+import { selectEngine } from '../engine/select.ts';
+import { buildModel, compileModel } from '../model/cnn.ts';
+import type { EngineName } from '../shared/config.ts';
+import { machine, median } from './bench-util.ts';
+
+const engine = process.argv[2] as EngineName;
+const quick = process.argv.includes('--quick');
+const out = (o: Record<string, unknown>): void =>
+  console.log(JSON.stringify({ ...o, engine, machine: machine() }));
+
+const info = await selectEngine(engine).catch((e: unknown) => e as Error);
+if (info instanceof Error) {
+  out({ name: 'engine', available: false, reason: info.message });
+  process.exit(0);
+}
+out({ name: 'engine', available: true, label: info.label, threads: info.threads });
+
+const data = await loadMnist();
+const model = buildModel(1);
+compileModel(model, 1e-4);
+const batch = 50;
+const order = shuffledIndices(data.train.count, 1);
+const xs = new Float32Array(batch * 784);
+const ys = new Float32Array(batch * 10);
+let cursor = 0;
+
+async function trainBatches(n: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    fillBatch(data.train, order, cursor, cursor + batch, xs, ys);
+    cursor = (cursor + batch) % (data.train.count - batch);
+    const [x, y] = [tf.tensor4d(xs, [batch, 28, 28, 1]), tf.tensor2d(ys, [batch, 10])];
+    await model.trainOnBatch(x, y);
+    tf.dispose([x, y]);
+  }
+  return (n * batch) / ((performance.now() - t0) / 1000);
+}
+
+const [warm, measured, repeats] = quick || engine === 'cpu' ? [1, 2, 1] : [10, 40, 3];
+await trainBatches(warm);
+const trainRates: number[] = [];
+for (let r = 0; r < repeats; r++) trainRates.push(await trainBatches(measured));
+out({ name: 'train', value: median(trainRates), unit: 'images/s', batch, runs: trainRates });
+
+async function inferAll(limit: number): Promise<number> {
+  const chunk = 1000;
+  const xb = new Float32Array(chunk * 784);
+  const yb = new Float32Array(chunk * 10);
+  const t0 = performance.now();
+  for (let s = 0; s < limit; s += chunk) {
+    fillBatch(data.test, null, s, s + chunk, xb, yb);
+    const p = tf.tidy(() =>
+      (model.predict(tf.tensor4d(xb, [chunk, 28, 28, 1])) as tf.Tensor).argMax(1),
+    );
+    await p.data();
+    p.dispose();
+  }
+  return limit / ((performance.now() - t0) / 1000);
+}
+
+const testImages = quick || engine === 'cpu' ? 1000 : data.test.count;
+await inferAll(1000);
+const inferRates: number[] = [];
+for (let r = 0; r < repeats; r++) inferRates.push(await inferAll(testImages));
+out({
+  name: 'inference',
+  value: median(inferRates),
+  unit: 'images/s',
+  batch: 1000,
+  runs: inferRates,
+});
