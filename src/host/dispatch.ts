@@ -1,0 +1,56 @@
+// The one place a renderer request becomes a host call. Electron IPC (electron/main/ipc.ts) and the
+// browser-mode WebSocket (ws-transport.ts) both use it, so they cannot drift apart.
+import type { InvokeChannel, Result } from '../shared/contract.ts';
+import { envelope } from '../shared/errors.ts';
+import { ValidationError } from '../shared/guard.ts';
+import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
+import type { TrainingHost } from './training-host.ts';
+
+/** Validates and answers one request. Never throws and never rejects: errors are envelopes. */
+export type Dispatch = (channel: unknown, arg: unknown) => Promise<Result<unknown>>;
+
+export function createDispatcher(host: TrainingHost): Dispatch {
+  return async (channel, arg) => {
+    let request: Invoke;
+    try {
+      request = parseInvoke(channel, arg);
+    } catch (e) {
+      const message = e instanceof ValidationError ? e.message : String(e);
+      return { ok: false, error: envelope('BAD_REQUEST', message) };
+    }
+    try {
+      return await route(host, request);
+    } catch (e) {
+      // The host answers with envelopes; reaching this is a bug, but the caller still gets data.
+      const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      return {
+        ok: false,
+        error: envelope('INTERNAL', `${request.channel} failed unexpectedly.`, detail),
+      };
+    }
+  };
+}
+
+async function route(host: TrainingHost, r: Invoke): Promise<Result<unknown>> {
+  switch (r.channel) {
+    case 'training:start':
+      return host.request({ type: 'start', config: r.arg });
+    case 'training:pause':
+      return host.request({ type: 'pause' });
+    case 'training:resume':
+      return host.request({ type: 'resume' });
+    case 'training:stop':
+      return host.request({ type: 'stop' });
+    case 'training:status':
+      // Answered by the host itself: it does not spawn a worker just to say "idle".
+      return { ok: true, value: await host.status() };
+    case 'model:predict':
+      return host.request({ type: 'predict', pixels: r.arg });
+    default:
+      return unreachable(r);
+  }
+}
+
+function unreachable(r: never): never {
+  throw new Error(`Unhandled channel ${(r as { channel: InvokeChannel }).channel}`);
+}

@@ -1,0 +1,60 @@
+// Runtime checks for renderer -> main requests. Electron IPC and the browser-mode WebSocket both
+// pass every (channel, argument) pair through parseInvoke before anything reaches the host:
+// a renderer is treated as untrusted input, like any other process boundary.
+import { ENGINE_CHOICES, type EngineChoice } from './config.ts';
+import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
+import { ValidationError, float32Array, literal, nul, type Guard } from './guard.ts';
+import { IMAGE_PIXELS, trainConfig } from './validate.ts';
+
+/** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
+export const pixels: Guard<Float32Array> = (v, p) => {
+  const a = float32Array(IMAGE_PIXELS)(v, p);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    // NaN fails both comparisons, so this also rejects NaN.
+    if (!(x >= 0 && x <= 1)) throw new ValidationError(`${p}[${i}]`, 'must be between 0 and 1');
+  }
+  return a;
+};
+
+/** One argument guard per invoke channel; the mapped type makes a missing channel a type error. */
+export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } = {
+  'training:start': trainConfig,
+  'training:pause': nul,
+  'training:resume': nul,
+  'training:stop': nul,
+  'training:status': nul,
+  'model:predict': pixels,
+};
+
+/** A channel name from the contract; anything else (including `__proto__`) is refused by name. */
+export const invokeChannel: Guard<InvokeChannel> = (v, p) => {
+  if (typeof v !== 'string') throw new ValidationError(p, 'the channel must be a string');
+  if (!(INVOKE_CHANNELS as readonly string[]).includes(v))
+    throw new ValidationError(
+      p,
+      `unknown channel ${JSON.stringify(v.slice(0, 100))}; expected one of ${INVOKE_CHANNELS.join(', ')}`,
+    );
+  return v as InvokeChannel;
+};
+
+/** A validated request, discriminated by channel so callers can switch exhaustively. */
+export type Invoke = { [C in InvokeChannel]: { channel: C; arg: InvokeArg<C> } }[InvokeChannel];
+
+/**
+ * Checks a request from a renderer. Throws a ValidationError whose message reads like
+ * "training:start: batchSize: Batch size must be between 1 and 4096".
+ */
+export function parseInvoke(channel: unknown, arg: unknown): Invoke {
+  const c = invokeChannel(channel, 'channel');
+  try {
+    // The cast is safe: invokeArg[c] is the guard for exactly this channel.
+    return { channel: c, arg: invokeArg[c](arg, '') } as Invoke;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError(c, e.path ? `${e.path}: ${e.problem}` : e.problem);
+  }
+}
+
+/** `--engine` / CNN_STUDIO_ENGINE: one of ENGINE_CHOICES. */
+export const engineChoice: Guard<EngineChoice> = literal(...ENGINE_CHOICES);

@@ -1,0 +1,190 @@
+// Every invoke channel's argument check, with good and bad payloads, and the channel check itself.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
+import { INVOKE_CHANNELS } from '../../../src/shared/contract.ts';
+import { ValidationError } from '../../../src/shared/guard.ts';
+import {
+  engineChoice,
+  invokeArg,
+  invokeChannel,
+  parseInvoke,
+} from '../../../src/shared/ipc-validate.ts';
+
+const config = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...DEFAULT_CONFIG,
+  ...patch,
+});
+
+/** The ValidationError message parseInvoke throws, or null when it accepts. */
+const refusal = (channel: unknown, arg: unknown): string | null => {
+  try {
+    parseInvoke(channel, arg);
+    return null;
+  } catch (e) {
+    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${String(e)}`);
+    return e.message;
+  }
+};
+
+describe('invokeChannel', () => {
+  test('accepts every channel of the contract and has a guard for each', () => {
+    for (const c of INVOKE_CHANNELS) {
+      assert.equal(invokeChannel(c, 'channel'), c);
+      assert.equal(typeof invokeArg[c], 'function');
+    }
+    assert.deepEqual(Object.keys(invokeArg).sort(), [...INVOKE_CHANNELS].sort());
+  });
+
+  test('refuses unknown names, including prototype keys, by name', () => {
+    for (const c of [
+      'training:explode',
+      'Training:start',
+      '',
+      '__proto__',
+      'constructor',
+      'toString',
+    ])
+      assert.match(refusal(c, null) ?? '', /unknown channel/, c);
+    assert.match(refusal('training:explode', null) ?? '', /"training:explode".*training:start/);
+  });
+
+  test('refuses a channel that is not a string', () => {
+    for (const c of [undefined, null, 1, ['training:status'], { channel: 'training:status' }])
+      assert.match(refusal(c, null) ?? '', /channel must be a string/);
+  });
+});
+
+describe('training:start', () => {
+  test('accepts the tutorial defaults and returns a copy of them', () => {
+    const r = parseInvoke('training:start', config());
+    assert.equal(r.channel, 'training:start');
+    assert.deepEqual(r.arg, DEFAULT_CONFIG);
+  });
+
+  test('accepts the edges of every range', () => {
+    const edges: Partial<TrainConfig>[] = [
+      { epochs: 1 },
+      { epochs: 1000 },
+      { batchSize: 1 },
+      { batchSize: 4096 },
+      { learningRate: 1 },
+      { learningRate: 1e-9 },
+      { trainLimit: 1, batchSize: 1 },
+      { testLimit: 1 },
+      { seed: 0 },
+      { seed: 2 ** 31 - 1 },
+    ];
+    for (const patch of edges)
+      assert.equal(refusal('training:start', config(patch)), null, JSON.stringify(patch));
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['an unknown key', config({ momentum: 0.9 }), /^training:start: momentum: unknown field$/],
+    ['a missing key', { ...config(), seed: undefined }, /seed: missing/],
+    ['lr = 0', config({ learningRate: 0 }), /learningRate: .*above 0/],
+    ['lr < 0', config({ learningRate: -1e-4 }), /learningRate: .*above 0/],
+    ['lr = NaN', config({ learningRate: NaN }), /learningRate: expected a finite number/],
+    ['lr = Infinity', config({ learningRate: Infinity }), /learningRate: expected a finite number/],
+    ['lr > 1', config({ learningRate: 2 }), /learningRate/],
+    [
+      'lr as a string',
+      config({ learningRate: '0.001' }),
+      /learningRate: expected a finite number, got string/,
+    ],
+    [
+      'batch 0',
+      config({ batchSize: 0 }),
+      /^training:start: batchSize: Batch size must be between 1 and 4096$/,
+    ],
+    ['batch > 4096', config({ batchSize: 5000 }), /batchSize: .*between 1 and 4096/],
+    [
+      'batch > trainLimit',
+      config({ trainLimit: 100, batchSize: 101 }),
+      /batchSize: .*100 training images/,
+    ],
+    ['epochs 1.5', config({ epochs: 1.5 }), /epochs: .*whole number/],
+    ['epochs 10^6', config({ epochs: 1e6 }), /epochs: .*between 1 and 1000/],
+    ['epochs 0', config({ epochs: 0 }), /epochs/],
+    ['trainLimit > 60000', config({ trainLimit: 60_001 }), /trainLimit/],
+    ['testLimit 0', config({ testLimit: 0 }), /testLimit/],
+    ['seed < 0', config({ seed: -1 }), /seed/],
+    ['null', null, /^training:start: expected an object, got null$/],
+    ['an array', [config()], /expected an object, got an array/],
+    ['a string', JSON.stringify(config()), /expected an object, got string/],
+  ];
+  for (const [what, arg, expected] of bad)
+    test(`refuses ${what}`, () =>
+      assert.match(refusal('training:start', arg) ?? 'accepted', expected));
+});
+
+describe('pause / resume / stop / status', () => {
+  for (const channel of [
+    'training:pause',
+    'training:resume',
+    'training:stop',
+    'training:status',
+  ] as const) {
+    test(`${channel} takes exactly null`, () => {
+      assert.deepEqual(parseInvoke(channel, null), { channel, arg: null });
+      for (const arg of [undefined, 0, false, '', {}, [], config()])
+        assert.match(
+          refusal(channel, arg) ?? 'accepted',
+          new RegExp(`^${channel}: expected null$`),
+        );
+    });
+  }
+});
+
+describe('model:predict', () => {
+  const pixels = (n = 784, fill = 0.5): Float32Array => new Float32Array(n).fill(fill);
+
+  test('accepts 784 values in [0, 1], including both ends', () => {
+    const p = pixels();
+    p[0] = 0;
+    p[783] = 1;
+    const r = parseInvoke('model:predict', p);
+    assert.equal(r.arg, p);
+  });
+
+  test('refuses the wrong pixel count', () => {
+    assert.match(refusal('model:predict', pixels(783)) ?? '', /expected 784 values, got 783/);
+    assert.match(refusal('model:predict', pixels(785)) ?? '', /expected 784 values, got 785/);
+    assert.match(refusal('model:predict', pixels(0)) ?? '', /expected 784 values, got 0/);
+  });
+
+  test('refuses values outside [0, 1] and non-finite values, naming the index', () => {
+    for (const v of [-0.01, 1.01, 255, NaN, Infinity, -Infinity]) {
+      const p = pixels();
+      p[42] = v;
+      assert.match(
+        refusal('model:predict', p) ?? 'accepted',
+        /^model:predict: \[42\]: must be between 0 and 1$/,
+        String(v),
+      );
+    }
+  });
+
+  test('refuses anything but a Float32Array', () => {
+    for (const arg of [
+      Array.from(pixels()),
+      new Float64Array(784),
+      new Uint8Array(784),
+      pixels().buffer,
+      null,
+      'pixels',
+      { length: 784 },
+    ])
+      assert.match(refusal('model:predict', arg) ?? 'accepted', /expected a Float32Array/);
+  });
+});
+
+describe('engineChoice', () => {
+  test('accepts the four choices and names them when refusing', () => {
+    for (const e of ['auto', 'native', 'wasm', 'cpu']) assert.equal(engineChoice(e, '--engine'), e);
+    assert.throws(
+      () => engineChoice('gpu', '--engine'),
+      /--engine: expected one of "auto", "native", "wasm", "cpu"/,
+    );
+  });
+});
