@@ -1,0 +1,295 @@
+// Browser mode (`npm run serve`): the built renderer over plain HTTP plus a WebSocket that carries
+// the same requests and events as Electron IPC, so the app runs in any browser without Electron.
+// Binds 127.0.0.1 and requires a random token, like Jupyter.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ENGINE_CHOICES, type EngineChoice } from '../shared/config.ts';
+import { engineChoice } from '../shared/ipc-validate.ts';
+import { AccessPolicy, isLoopback, newToken, urlHost } from './access.ts';
+import { createDispatcher } from './dispatch.ts';
+import { spawnSourceWorker } from './spawn-worker.ts';
+import {
+  FALLBACK_CSP,
+  cacheControl,
+  cspFromHtml,
+  htmlWithCsp,
+  resolveStatic,
+  withConnectSrc,
+} from './static-files.ts';
+import { TrainingHost } from './training-host.ts';
+import { attachWsTransport, WS_PATH } from './ws-transport.ts';
+
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+export interface ServerOptions {
+  /** Interface to bind; default 127.0.0.1. Anything else exposes the app to the network. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The built renderer; default out/renderer of this checkout. */
+  rendererDir?: string;
+  /** Use this host (the caller closes it), or let the server create and own one. */
+  trainingHost?: TrainingHost;
+  engine?: EngineChoice;
+  dataDir?: string | null;
+  /** Fixed token (tests); default 24 random bytes, base64url. */
+  token?: string;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** The page URL including ?token=. */
+  url: string;
+  token: string;
+  port: number;
+  /** Stops a run cleanly (if the server owns the host), then closes sockets and the listener. */
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer', // the token is in the page URL: never send it anywhere
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  const log = options.log ?? console.error;
+  const token = options.token ?? newToken();
+  const ownsHost = options.trainingHost === undefined;
+  const host =
+    options.trainingHost ??
+    new TrainingHost({
+      spawn: () => spawnSourceWorker(),
+      engine: options.engine ?? 'auto',
+      dataDir: options.dataDir ?? null,
+      log,
+    });
+
+  let policy: AccessPolicy | null = null; // known once the port is
+  const server = createServer((req, res) => {
+    if (!policy) return void res.writeHead(503).end();
+    handle(policy, rendererDir, req, res).catch((e: unknown) => {
+      log(`HTTP ${req.method} ${req.url}: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('Internal error');
+    });
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy = new AccessPolicy(token, bindHost, port);
+  const access = policy;
+
+  const ws = attachWsTransport(server, {
+    dispatch: createDispatcher(host),
+    subscribe: (listener) => host.onEvent(listener),
+    admit: (req) => access.admitSocket(req),
+    log,
+  });
+
+  // 0.0.0.0 / :: listen everywhere, loopback included: print the address that works locally.
+  const shown = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  const url = `http://${urlHost(shown, port)}/?token=${token}`;
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    token,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        if (ownsHost) await host.close(); // tabs still get the final 'stopped' event
+        await ws.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })()),
+  };
+}
+
+async function handle(
+  policy: AccessPolicy,
+  rendererDir: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const hostHeader = policy.host(req);
+  if (!hostHeader) return text(res, 403, 'Unknown Host header.');
+  const csp = withConnectSrc(FALLBACK_CSP, `'self' ws://${hostHeader}`);
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return text(res, 405, 'Only GET and HEAD are supported.');
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Checked on the raw path as well: WHATWG URL parsing already folds "/../" into "/".
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  if (/(^|\/|%2f|\\)(\.|%2e){2}(\/|%2f|\\|$)/i.test(rawPath)) return text(res, 400, 'Bad path.');
+  if (url.pathname === WS_PATH) return text(res, 426, 'This endpoint speaks WebSocket.');
+
+  const file = await resolveStatic(rendererDir, url.pathname);
+  if (file.kind === 'bad-request') return text(res, 400, 'Bad path.');
+  // Browsers ask for it unprompted; an empty answer keeps a 404 out of the console.
+  if (file.kind === 'not-found' && url.pathname === '/favicon.ico')
+    return void res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
+  const isHtml = file.kind === 'file' && file.mime.startsWith('text/html');
+  // The page needs the token in its URL; its scripts and styles may use the cookie set with it.
+  const allowed = policy.tokenIn(url) || (!isHtml && policy.cookieIn(req));
+  if (!allowed)
+    return text(
+      res,
+      401,
+      'CNN Studio needs its access link. Open the URL printed by `npm run serve` (it ends in ?token=...).',
+    );
+  if (file.kind === 'not-found') return text(res, 404, 'Not found.');
+
+  let body = await readFile(file.path);
+  if (isHtml) {
+    const html = body.toString('utf8');
+    const pageCsp = withConnectSrc(cspFromHtml(html) ?? FALLBACK_CSP, `'self' ws://${hostHeader}`);
+    body = Buffer.from(htmlWithCsp(html, pageCsp));
+    res.setHeader('Content-Security-Policy', pageCsp);
+    res.setHeader('Set-Cookie', policy.cookie());
+  } else res.setHeader('Content-Security-Policy', csp);
+  res.writeHead(200, {
+    'Content-Type': file.mime,
+    'Content-Length': body.length,
+    'Cache-Control': cacheControl(url.pathname, isHtml),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function text(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(message + '\n');
+}
+
+// ---- `npm run serve` -------------------------------------------------------------------------
+
+export const USAGE = `Usage: npm run serve -- [options]
+
+Opens CNN Studio in your browser instead of the Electron window.
+
+  --port P      port to listen on (default 0: a free one)
+  --host H      interface to bind (default 127.0.0.1; anything else exposes the app)
+  --engine E    ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
+  --data DIR    read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
+  -h, --help    show this help`;
+
+export function parseServeArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { help: boolean; options: ServerOptions } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        engine: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    const message = (e as Error).message.replace(/\. To specify.*$/s, '');
+    throw new Error(message.endsWith('.') ? message : `${message}.`);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port?.trim() === '')
+    throw new Error(`--port must be a whole number from 0 to 65535; got "${values.port}".`);
+  if (values.host !== undefined && values.host.trim() === '')
+    throw new Error('--host needs a value.');
+  if (values.data !== undefined && values.data.trim() === '')
+    throw new Error('--data needs a folder path.');
+  const raw = values.engine ?? env.CNN_STUDIO_ENGINE ?? 'auto';
+  const source = values.engine !== undefined ? '--engine' : 'CNN_STUDIO_ENGINE';
+  let engine: EngineChoice;
+  try {
+    engine = engineChoice(raw, source);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; got "${raw}".`);
+  }
+  return {
+    help: values.help === true,
+    options: { port, host: values.host ?? '127.0.0.1', engine, dataDir: values.data ?? null },
+  };
+}
+
+/** Builds the app once if out/renderer is missing, so a fresh checkout works with one command. */
+function ensureBuilt(rendererDir: string): void {
+  if (existsSync(join(rendererDir, 'index.html'))) return;
+  console.log('The app has not been built yet; building it once (npm run build)...');
+  // electron-vite exports only its API and package.json; its CLI is found through "bin".
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('electron-vite/package.json');
+  const bin = (require(pkg) as { bin: Record<string, string> }).bin['electron-vite'];
+  const cli = join(dirname(pkg), bin ?? 'bin/electron-vite.js');
+  const r = spawnSync(process.execPath, [cli, 'build'], { stdio: 'inherit', cwd: ROOT });
+  if (r.status !== 0 || !existsSync(join(rendererDir, 'index.html')))
+    throw new Error('Building the app failed (see above). Fix it, then run `npm run build`.');
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseServeArgs(process.argv.slice(2), process.env);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.help) return console.log(USAGE);
+  const { options } = parsed;
+  ensureBuilt(DEFAULT_RENDERER_DIR);
+  if (options.host !== undefined && !isLoopback(options.host))
+    console.warn(
+      `Warning: --host ${options.host} makes CNN Studio reachable from other machines. ` +
+        'Anyone with the link below can control training on this computer.',
+    );
+  const running = await startServer(options);
+  console.log(`CNN Studio is running at ${running.url}`);
+  console.log('Press Ctrl+C to stop.');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(130); // a second Ctrl+C does not wait
+    stopping = true;
+    console.log(`\n${signal}: stopping (a run in progress finishes its current batch)...`);
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main().catch((e: unknown) => {
+    console.error(`CNN Studio could not start: ${(e as Error).message}`);
+    process.exitCode = 1;
+  });
