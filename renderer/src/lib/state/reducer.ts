@@ -1,0 +1,227 @@
+// What the renderer knows about the current (or last) run, and the pure reducer that builds it from
+// TrainingEvents. No Svelte here: the same code folds live events and a replayed history, and is
+// unit-tested under plain Node.
+import type { TrainConfig } from '../../../../src/shared/config.ts';
+import type { AppStatus } from '../../../../src/shared/contract.ts';
+import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
+import type {
+  EngineInfo,
+  KernelSnapshot,
+  StopReason,
+  TrainingEvent,
+} from '../../../../src/shared/events.ts';
+import { appendBatches, emptySeries, lastIndex, type LossSeries } from './series.ts';
+
+export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  elapsedSec: number;
+}
+
+/** The newest batch-level numbers, from the last batch event. */
+export interface LastBatch {
+  epoch: number;
+  /** 1-based index within the epoch of the newest batch. */
+  batch: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSec: number;
+  elapsedSec: number;
+  etaSec: number;
+}
+
+export interface FiltersSnapshot {
+  epoch: number;
+  batch: number;
+  kernels: readonly KernelSnapshot[];
+}
+
+export interface RunView {
+  readonly runId: string | null;
+  readonly state: RunState;
+  readonly engine: EngineInfo | null;
+  readonly config: TrainConfig | null;
+  readonly trainSize: number;
+  readonly testSize: number;
+  readonly batchesPerEpoch: number;
+  /** Every batch's loss and accuracy, by global batch index. */
+  readonly series: LossSeries;
+  /** One entry per finished epoch, in epoch order. */
+  readonly epochs: readonly EpochResult[];
+  readonly last: LastBatch | null;
+  /** Latest kernel snapshot, for the filters panel. */
+  readonly filters: FiltersSnapshot | null;
+  readonly elapsedSec: number;
+  readonly finalTestAccuracy: number | null;
+  readonly stopReason: StopReason | null;
+  readonly epochsCompleted: number;
+  readonly error: ErrorEnvelope | null;
+}
+
+export function initialView(engine: EngineInfo | null = null): RunView {
+  return {
+    runId: null,
+    state: 'idle',
+    engine,
+    config: null,
+    trainSize: 0,
+    testSize: 0,
+    batchesPerEpoch: 0,
+    series: emptySeries(),
+    epochs: [],
+    last: null,
+    filters: null,
+    elapsedSec: 0,
+    finalTestAccuracy: null,
+    stopReason: null,
+    epochsCompleted: 0,
+    error: null,
+  };
+}
+
+export const isActive = (state: RunState): boolean => state === 'running' || state === 'paused';
+
+/**
+ * Applies one event. Never mutates `s` (see series.ts for how the loss buffers stay shareable).
+ * Events that carry another run's id are ignored, and so are repeats (a batch already held, a
+ * second run-started for the current run), so a history replay overlapping live events is safe.
+ */
+export function reduce(s: RunView, e: TrainingEvent): RunView {
+  switch (e.type) {
+    case 'engine':
+      return { ...s, engine: e.engine };
+
+    case 'run-started': {
+      if (e.runId === s.runId) return s;
+      const total = e.config.epochs * e.batchesPerEpoch;
+      return {
+        ...initialView(e.engine),
+        runId: e.runId,
+        state: 'running',
+        config: e.config,
+        trainSize: e.trainSize,
+        testSize: e.testSize,
+        batchesPerEpoch: e.batchesPerEpoch,
+        series: emptySeries(total),
+      };
+    }
+
+    case 'failed': {
+      if (e.runId !== null && e.runId !== s.runId) return s;
+      // A failure without a run id (a crashed worker, an engine that would not load) ends whatever
+      // is active; it does not rewrite how an already finished or stopped run ended.
+      const ends = e.runId !== null || s.state === 'idle' || isActive(s.state);
+      return { ...s, error: e.error, state: ends ? 'failed' : s.state };
+    }
+
+    default:
+      break;
+  }
+
+  if (e.runId !== s.runId) return s;
+
+  switch (e.type) {
+    case 'batch': {
+      if (!isActive(s.state) || e.losses.length === 0) return s;
+      const first = (e.epoch - 1) * e.batchesPerEpoch + e.firstBatch;
+      const newest = first + e.losses.length - 1;
+      if (newest <= lastIndex(s.series)) return s; // an event we already applied
+      const n = e.losses.length;
+      return {
+        ...s,
+        batchesPerEpoch: e.batchesPerEpoch,
+        series: appendBatches(s.series, first, e.losses, e.accuracies),
+        last: {
+          epoch: e.epoch,
+          batch: e.firstBatch + n - 1,
+          loss: e.losses[n - 1]!,
+          accuracy: e.accuracies[n - 1] ?? NaN,
+          imagesPerSec: e.imagesPerSec,
+          elapsedSec: e.elapsedSec,
+          etaSec: e.etaSec,
+        },
+        elapsedSec: e.elapsedSec,
+      };
+    }
+
+    case 'epoch-end': {
+      const result: EpochResult = {
+        epoch: e.epoch,
+        trainLoss: e.trainLoss,
+        trainAccuracy: e.trainAccuracy,
+        testLoss: e.testLoss,
+        testAccuracy: e.testAccuracy,
+        elapsedSec: e.elapsedSec,
+      };
+      const epochs = [...s.epochs.filter((r) => r.epoch !== e.epoch), result].sort(
+        (a, b) => a.epoch - b.epoch,
+      );
+      return { ...s, epochs, epochsCompleted: epochs.length, elapsedSec: e.elapsedSec };
+    }
+
+    case 'filters':
+      return { ...s, filters: { epoch: e.epoch, batch: e.batch, kernels: e.kernels } };
+
+    case 'paused':
+      return s.state === 'running' ? { ...s, state: 'paused' } : s;
+
+    case 'resumed':
+      return s.state === 'paused' ? { ...s, state: 'running' } : s;
+
+    case 'stopped':
+      if (!isActive(s.state)) return s;
+      return {
+        ...s,
+        state: 'stopped',
+        stopReason: e.reason,
+        epochsCompleted: Math.max(s.epochsCompleted, e.epochsCompleted),
+      };
+
+    case 'finished':
+      if (!isActive(s.state)) return s;
+      return {
+        ...s,
+        state: 'finished',
+        finalTestAccuracy: e.testAccuracy,
+        elapsedSec: e.elapsedSec,
+        epochsCompleted: Math.max(s.epochsCompleted, e.epochs),
+      };
+
+    default:
+      return assertNever(e);
+  }
+}
+
+/** Folds events into a view, starting from `from` (a fresh view by default). */
+export function reduceAll(
+  events: readonly TrainingEvent[],
+  from: RunView = initialView(),
+): RunView {
+  let view = from;
+  for (const e of events) view = reduce(view, e);
+  return view;
+}
+
+/**
+ * The view a (re)connecting window draws: the host's history folded from scratch, then reconciled
+ * with what the worker says right now (its pause state and the current engine win).
+ */
+export function replay(status: AppStatus): RunView {
+  let view = reduceAll(status.history, initialView(status.engine));
+  if (status.engine !== null) view = { ...view, engine: status.engine };
+  const { worker } = status;
+  if (worker.runId !== null && worker.runId === view.runId && isActive(view.state)) {
+    if (worker.state === 'paused' && view.state === 'running') view = { ...view, state: 'paused' };
+    if (worker.state === 'running' && view.state === 'paused') view = { ...view, state: 'running' };
+  }
+  return view;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled training event ${JSON.stringify(x)}`);
+}

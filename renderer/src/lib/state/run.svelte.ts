@@ -1,0 +1,206 @@
+// The app's reactive state. The run itself is one `$state.raw` RunView replaced by the pure reducer
+// on every event (the loss series inside it lives in shared typed buffers, see series.ts, so a
+// 12 000-point run costs nothing per event); everything shown is `$derived` from it.
+import { DEFAULT_CONFIG } from '../../../../src/shared/config.ts';
+import type {
+  AppStatus,
+  InvokeArg,
+  InvokeChannel,
+  InvokeResult,
+  Result,
+} from '../../../../src/shared/contract.ts';
+import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
+import type { TrainingEvent } from '../../../../src/shared/events.ts';
+import { isConnected, type ConnectionStatus, type StudioClient } from '../client.ts';
+import { draftFrom, parseDraft, type ConfigDraft } from './config-form.ts';
+import { controlsFor, etaText, latestTestAccuracy, progressOf } from './derive.ts';
+import { initialView, reduce, replay, type RunView } from './reducer.ts';
+
+/** How long Train stays locked waiting for the run-started event after start was accepted. */
+const AWAIT_RUN_MS = 15_000;
+
+export class Studio {
+  view: RunView = $state.raw(initialView());
+  connection: ConnectionStatus = $state.raw({
+    state: 'connecting',
+    attempt: 0,
+    retryAt: null,
+    endpoint: '',
+    reason: null,
+  });
+  /** The settings form, as typed. */
+  draft: ConfigDraft = $state(draftFrom(DEFAULT_CONFIG));
+  /** The invoke in flight, if any. */
+  busy: InvokeChannel | null = $state(null);
+  /** The last failed button action (start/pause/resume/stop), shown under the buttons. */
+  actionError: ErrorEnvelope | null = $state.raw(null);
+  /** Something the transport received but could not use, or a failed resync. */
+  problem: ErrorEnvelope | null = $state.raw(null);
+  /** The run error the user dismissed (by identity, so a new failure shows again). */
+  dismissedError: ErrorEnvelope | null = $state.raw(null);
+  /** Set when start succeeded, until its run-started event arrives. */
+  awaitingRunId: string | null = $state(null);
+  /** True while the view is being rebuilt from training:status after a (re)connect. */
+  syncing = $state(false);
+
+  readonly connected = $derived(isConnected(this.connection));
+  readonly parsed = $derived(parseDraft(this.draft));
+  readonly awaitingRun = $derived(
+    this.awaitingRunId !== null && this.view.runId !== this.awaitingRunId,
+  );
+  readonly controls = $derived(
+    controlsFor({
+      state: this.view.state,
+      connected: this.connected,
+      configValid: this.parsed.config !== null,
+      busy: this.busy !== null || this.syncing,
+      awaitingRun: this.awaitingRun,
+    }),
+  );
+  readonly progress = $derived(progressOf(this.view));
+  readonly eta = $derived(etaText(this.view));
+  readonly testAccuracy = $derived(latestTestAccuracy(this.view));
+  readonly runError = $derived(
+    this.view.error !== null && this.view.error !== this.dismissedError ? this.view.error : null,
+  );
+
+  #api: StudioClient;
+  /** Events that arrive while training:status is in flight, applied after the replay. */
+  #buffer: TrainingEvent[] | null = null;
+  #syncGeneration = 0;
+  #syncProblem: ErrorEnvelope | null = null;
+  #awaitTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(api: StudioClient) {
+    this.#api = api;
+  }
+
+  /** Subscribes to the transport; returns the teardown. */
+  attach(): () => void {
+    const offEvent = this.#api.on('training:event', (e) => this.#onEvent(e));
+    const offProblem = this.#api.onProblem((p) => (this.problem = p));
+    const offConnection = this.#api.onConnection((c) => {
+      const wasConnected = this.connected;
+      this.connection = c;
+      if (isConnected(c) && !wasConnected) void this.#sync();
+      if (!isConnected(c)) this.#buffer = null;
+    });
+    return () => {
+      offEvent();
+      offProblem();
+      offConnection();
+      clearTimeout(this.#awaitTimer);
+    };
+  }
+
+  // --- actions ---------------------------------------------------------------------------------
+
+  async train(): Promise<void> {
+    const config = this.parsed.config;
+    if (!this.controls.canTrain || config === null) return;
+    const r = await this.#run('training:start', config);
+    if (r.ok && this.view.runId !== r.value.runId) {
+      this.awaitingRunId = r.value.runId;
+      clearTimeout(this.#awaitTimer);
+      this.#awaitTimer = setTimeout(() => (this.awaitingRunId = null), AWAIT_RUN_MS);
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (this.controls.canPause) await this.#run('training:pause', null);
+  }
+
+  async resume(): Promise<void> {
+    if (this.controls.canResume) await this.#run('training:resume', null);
+  }
+
+  async stop(): Promise<void> {
+    if (this.controls.canStop) await this.#run('training:stop', null);
+  }
+
+  async togglePause(): Promise<void> {
+    if (this.view.state === 'running') await this.pause();
+    else if (this.view.state === 'paused') await this.resume();
+  }
+
+  resetDraft(): void {
+    this.draft = draftFrom(DEFAULT_CONFIG);
+  }
+
+  dismissRunError(): void {
+    this.dismissedError = this.view.error;
+  }
+
+  dismissProblem(): void {
+    this.problem = null;
+  }
+
+  dismissActionError(): void {
+    this.actionError = null;
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  async #run<C extends InvokeChannel>(
+    channel: C,
+    arg: InvokeArg<C>,
+  ): Promise<Result<InvokeResult<C>>> {
+    this.busy = channel;
+    this.actionError = null;
+    try {
+      const r = await this.#api.invoke(channel, arg);
+      if (!r.ok) this.actionError = r.error;
+      return r;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  #onEvent(e: TrainingEvent): void {
+    if (this.#buffer !== null) {
+      this.#buffer.push(e);
+      return;
+    }
+    if (e.type === 'failed') this.awaitingRunId = null;
+    this.#show(reduce(this.view, e));
+  }
+
+  /** Rebuilds the view from the host's history so a page opened mid-run shows the whole run. */
+  async #sync(): Promise<void> {
+    const generation = ++this.#syncGeneration;
+    this.#buffer = [];
+    this.syncing = true;
+    let r: Result<AppStatus>;
+    try {
+      r = await this.#api.invoke('training:status', null);
+    } finally {
+      if (generation === this.#syncGeneration) this.syncing = false;
+    }
+    // Superseded by a newer sync, or the connection dropped: the next connect syncs again.
+    if (generation !== this.#syncGeneration || !this.connected) return;
+    const buffered = this.#buffer ?? [];
+    this.#buffer = null;
+    let view: RunView;
+    if (r.ok) {
+      view = replay(r.value);
+      if (this.problem !== null && this.problem === this.#syncProblem) this.problem = null;
+      this.actionError = null; // from before the reconnect; the replayed state supersedes it
+    } else {
+      view = this.view;
+      this.problem = this.#syncProblem = {
+        ...r.error,
+        message: `Could not load the current training state: ${r.error.message}`,
+      };
+    }
+    for (const e of buffered) view = reduce(view, e);
+    this.#show(view);
+  }
+
+  #show(next: RunView): void {
+    const previous = this.view;
+    this.view = next;
+    // A new run (started here, in another window, or found on connect) shows its own settings,
+    // so Train after it repeats it; the fields are locked while it runs anyway.
+    if (next.runId !== previous.runId && next.config !== null) this.draft = draftFrom(next.config);
+  }
+}
