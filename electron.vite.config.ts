@@ -12,7 +12,13 @@ export default defineConfig({
     },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve('electron/preload/index.ts') } } },
+    // Sandboxed preloads cannot be ES modules: one CommonJS file that only requires 'electron'.
+    build: {
+      rollupOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
   },
   renderer: {
     root: resolve('renderer'),

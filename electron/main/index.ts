@@ -1,7 +1,6 @@
 // App lifecycle only: one instance, one training host (the worker outlives windows), one window.
 // Security settings live in window.ts and protocol.ts, the IPC wiring in ipc.ts.
 import { app, BrowserWindow, session } from 'electron';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDispatcher } from '../../src/host/dispatch.ts';
 import { TrainingHost } from '../../src/host/training-host.ts';
@@ -88,18 +87,7 @@ function engineFromEnv(): EngineChoice {
   }
 }
 
-/**
- * Sandboxed preloads cannot be ES modules, so the preload is built as CommonJS (index.cjs).
- * An .mjs build would load without window.studio; say so instead of failing silently.
- */
+/** Sandboxed preloads cannot be ES modules: electron.vite.config.ts builds it as CommonJS. */
 function preloadPath(): string {
-  const dir = join(OUT, 'preload');
-  const found = ['index.cjs', 'index.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (found) return found;
-  console.error(
-    'out/preload has no CommonJS build (index.cjs). Sandboxed preloads cannot be ES modules: ' +
-      'set preload.build.rollupOptions.output = { format: "cjs", entryFileNames: "[name].cjs" } ' +
-      'in electron.vite.config.ts.',
-  );
-  return join(dir, 'index.mjs');
+  return join(OUT, 'preload', 'index.cjs');
 }
