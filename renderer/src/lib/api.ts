@@ -28,8 +28,8 @@ export function createStudioClient(): StudioClient {
     connect: (url) => new WebSocket(url),
     hint:
       token === ''
-        ? 'This page address has no ?token=…; open the exact link the server printed.'
-        : 'Is the training server still running?',
+        ? 'This page address has no ?token=…; open the link printed by npm run serve.'
+        : 'Is the training server (npm run serve) still running?',
   });
 }
 

@@ -59,9 +59,11 @@ describe('loss series', () => {
     assert.ok(Number.isNaN(recentAccuracy(emptySeries())));
   });
 
-  it('smooths over ~1/200 of the run, between none and 50 batches', () => {
+  it('smooths over a window that grows with the run, from none to 50 batches', () => {
     assert.equal(smoothingFor(12_000), 1 - 1 / 50);
-    assert.equal(smoothingFor(100), 0);
-    assert.equal(smoothingFor(2000), 1 - 1 / 10);
+    assert.equal(smoothingFor(100_000), 1 - 1 / 50);
+    assert.equal(smoothingFor(80), 1 - 1 / 4);
+    assert.equal(smoothingFor(4), 0);
+    assert.equal(smoothingFor(0), 0);
   });
 });

@@ -46,9 +46,9 @@ function allocate(capacity: number): SeriesStore {
   };
 }
 
-/** Smoothing that spans about 1/200 of the run, between none and a 50-batch window. */
+/** An EMA window that grows with the run (half its square root: 12 000 batches -> 50), 1..50. */
 export function smoothingFor(totalBatches: number): number {
-  const window = Math.min(50, Math.max(1, Math.round(totalBatches / 200)));
+  const window = Math.min(50, Math.max(1, Math.round(Math.sqrt(Math.max(0, totalBatches)) / 2)));
   return 1 - 1 / window;
 }
 

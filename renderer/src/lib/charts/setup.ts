@@ -1,0 +1,56 @@
+// Only the Chart.js pieces the two line charts use, so the rest is tree-shaken away.
+import {
+  Chart,
+  Decimation,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import { cssVar } from '../theme.svelte.ts';
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Decimation,
+  Tooltip,
+);
+
+Chart.defaults.font.family =
+  'system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, "Helvetica Neue", Arial, sans-serif';
+Chart.defaults.font.size = 11;
+
+export { Chart };
+
+/** Chart colours from the theme's CSS variables; call again when the theme flips. */
+export function palette(): Record<
+  | 'text'
+  | 'muted'
+  | 'grid'
+  | 'surface'
+  | 'border'
+  | 'loss'
+  | 'lossRaw'
+  | 'train'
+  | 'test'
+  | 'target',
+  string
+> {
+  return {
+    text: cssVar('--text'),
+    muted: cssVar('--muted'),
+    grid: cssVar('--chart-grid'),
+    surface: cssVar('--surface'),
+    border: cssVar('--border'),
+    loss: cssVar('--chart-loss'),
+    lossRaw: cssVar('--chart-loss-raw'),
+    train: cssVar('--chart-train'),
+    test: cssVar('--chart-test'),
+    target: cssVar('--chart-target'),
+  };
+}
