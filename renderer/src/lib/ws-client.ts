@@ -132,7 +132,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
       open = false;
       settleAll(envelope('INTERNAL', CONNECTION_LOST));
       const why =
-        ev.reason || (ev.code === 1006 ? 'no answer from the server' : `closed (${ev.code})`);
+        ev.reason || (ev.code === 1006 ? 'No answer from the server' : `Closed (${ev.code})`);
       failed(why);
     });
   }
