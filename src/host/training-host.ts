@@ -60,6 +60,14 @@ export class TrainingHost {
     });
   }
 
+  /**
+   * Starts the worker now, so the engine is chosen (and reported) and the dataset parsed before
+   * the user presses Train.
+   */
+  warmUp(): void {
+    if (!this.closing) this.ensureWorker();
+  }
+
   /** Everything a (re)connecting window needs to draw the current state. */
   async status(): Promise<AppStatus> {
     const worker = this.worker ? await this.request({ type: 'status' }) : null;

@@ -48,6 +48,8 @@ export class TrainingSession {
       (engine) => {
         this.engine = engine;
         this.emit({ type: 'engine', engine });
+        // Parse the dataset now so Train starts at once; a bad file is reported when Train is pressed.
+        this.loadData().catch(() => {});
       },
       (e: unknown) => {
         const error = e instanceof SessionError ? e.envelope : envelope('ENGINE', errorText(e));

@@ -49,6 +49,15 @@ const batchCount = (runId: string): number =>
   ofRun(runId, 'batch').reduce((n, e) => n + (e.type === 'batch' ? e.losses.length : 0), 0);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+test('warming up reports the engine before any run', async () => {
+  const engine = next('engine');
+  host.warmUp();
+  assert.equal((await engine).engine.name, 'wasm');
+  const status = await host.status();
+  assert.equal(status.engine?.name, 'wasm');
+  assert.deepEqual(status.worker, { state: 'idle', runId: null, hasModel: false });
+});
+
 test('a run streams batch, epoch and filter events and finishes', async () => {
   const finished = next('finished');
   const started = await host.request({ type: 'start', config: config() });
