@@ -85,6 +85,7 @@ async function main(): Promise<number> {
           );
           return resolve();
         case 'filters':
+        case 'evaluation':
         case 'paused':
         case 'resumed':
           return;

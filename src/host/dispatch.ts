@@ -46,6 +46,10 @@ async function route(host: TrainingHost, r: Invoke): Promise<Result<unknown>> {
       return { ok: true, value: await host.status() };
     case 'model:predict':
       return host.request({ type: 'predict', pixels: r.arg });
+    case 'model:inspect':
+      return host.request({ type: 'inspect', pixels: r.arg });
+    case 'data:test-images':
+      return host.request({ type: 'test-images', indices: r.arg.indices });
     default:
       return unreachable(r);
   }

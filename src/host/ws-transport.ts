@@ -27,8 +27,8 @@ export type ServerMessage =
   | { kind: 'event'; channel: EventChannel; payload: TrainingEvent }
   | { kind: 'error'; error: ErrorEnvelope };
 
-/** T with every Float32Array replaced by number[]: what JSON can carry. */
-export type Wire<T> = T extends Float32Array
+/** T with every typed array (Float32Array, Uint8Array) replaced by number[]: what JSON can carry. */
+export type Wire<T> = T extends Float32Array | Uint8Array
   ? number[]
   : T extends readonly (infer U)[]
     ? Wire<U>[]
@@ -46,10 +46,14 @@ export function toWire<T>(value: T): Wire<T> {
   return value as Wire<T>;
 }
 
-/** The inverse for requests: `model:predict` pixels arrive as a number array. */
+/** The inverse for requests: `model:predict` / `model:inspect` pixels arrive as a number array. */
 export function fromWireArg(channel: unknown, arg: unknown): unknown {
   // Only all-number arrays are converted: Float32Array.from would quietly coerce "0.5" or true.
-  if (channel === 'model:predict' && Array.isArray(arg) && arg.every((x) => typeof x === 'number'))
+  if (
+    (channel === 'model:predict' || channel === 'model:inspect') &&
+    Array.isArray(arg) &&
+    arg.every((x) => typeof x === 'number')
+  )
     return Float32Array.from(arg as number[]);
   return arg;
 }

@@ -2,8 +2,8 @@
 // Channel names are `domain:action`. Invoke channels get exactly one answer; event channels push.
 import type { TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
-import type { EngineInfo, TrainingEvent } from './events.ts';
-import type { Prediction, WorkerStatus } from './worker-protocol.ts';
+import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
+import type { Inspection, Prediction, WorkerStatus } from './worker-protocol.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
 export interface InvokeChannels {
@@ -13,6 +13,10 @@ export interface InvokeChannels {
   'training:stop': [null, null];
   'training:status': [null, AppStatus];
   'model:predict': [Float32Array, Prediction];
+  /** predict plus the conv1 [28,28,32] and conv2 [14,14,64] feature maps of the drawing. */
+  'model:inspect': [Float32Array, Inspection];
+  /** Test-set images by index (1..MAX_TEST_IMAGES of them), e.g. a confusion-matrix cell's. */
+  'data:test-images': [{ indices: number[] }, TestImage[]];
 }
 
 /** Main -> renderer pushes: channel -> payload. */
@@ -43,6 +47,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'training:stop',
   'training:status',
   'model:predict',
+  'model:inspect',
+  'data:test-images',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

@@ -24,6 +24,26 @@ export interface KernelSnapshot {
   values: Float32Array;
 }
 
+/** One test-set image as the dataset stores it: 784 grey levels 0..255, row-major, ink is bright. */
+export interface TestImage {
+  /** Position in the test split. */
+  index: number;
+  label: number;
+  pixels: Uint8Array;
+}
+
+/** A test image the network got wrong, with what it said instead. */
+export interface Misclassified extends TestImage {
+  predicted: number;
+  /** Softmax probability of `predicted`. */
+  confidence: number;
+}
+
+/** Test-set indices kept per confusion-matrix cell (the first ones met, in test-set order). */
+export const CELL_SAMPLES = 24;
+/** How many of the most confidently wrong test images an evaluation event carries. */
+export const WORST_WRONG = 24;
+
 export type StopReason = 'user' | 'shutdown';
 
 export type TrainingEvent =
@@ -62,6 +82,20 @@ export type TrainingEvent =
       elapsedSec: number;
     }
   | { type: 'filters'; runId: string; epoch: number; batch: number; kernels: KernelSnapshot[] }
+  | {
+      /** Sent right after `epoch-end`: where the network goes wrong on the test images. */
+      type: 'evaluation';
+      runId: string;
+      epoch: number;
+      /** Test images evaluated: the sum of `matrix`. */
+      count: number;
+      /** 10×10 counts, row = true label, column = prediction: matrix[label * 10 + predicted]. */
+      matrix: number[];
+      /** Per cell (same layout), up to CELL_SAMPLES test-set indices; fetch pixels with data:test-images. */
+      samples: number[][];
+      /** Up to WORST_WRONG wrong images, most confident first, pixels included. */
+      wrong: Misclassified[];
+    }
   | { type: 'paused'; runId: string }
   | { type: 'resumed'; runId: string }
   | {

@@ -80,6 +80,16 @@ export const float32Array =
     return v;
   };
 
+export const uint8Array =
+  (length?: number, maxLength = 10_000_000): Guard<Uint8Array> =>
+  (v, p) => {
+    if (!(v instanceof Uint8Array)) return fail(p, `expected a Uint8Array, got ${describe(v)}`);
+    if (length !== undefined && v.length !== length)
+      return fail(p, `expected ${length} values, got ${v.length}`);
+    if (v.length > maxLength) return fail(p, `more than ${maxLength} values`);
+    return v;
+  };
+
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 

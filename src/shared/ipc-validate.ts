@@ -3,8 +3,8 @@
 // a renderer is treated as untrusted input, like any other process boundary.
 import { ENGINE_CHOICES, type EngineChoice } from './config.ts';
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
-import { ValidationError, float32Array, literal, nul, type Guard } from './guard.ts';
-import { IMAGE_PIXELS, trainConfig } from './validate.ts';
+import { ValidationError, float32Array, literal, nul, object, type Guard } from './guard.ts';
+import { IMAGE_PIXELS, testIndices, trainConfig } from './validate.ts';
 
 /** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
 export const pixels: Guard<Float32Array> = (v, p) => {
@@ -25,6 +25,8 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'training:stop': nul,
   'training:status': nul,
   'model:predict': pixels,
+  'model:inspect': pixels,
+  'data:test-images': object({ indices: testIndices }),
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

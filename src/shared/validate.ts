@@ -2,7 +2,15 @@
 // and the training events forwarded to renderers.
 import { ENGINE_CHOICES, configErrors, type TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
-import type { EngineInfo, KernelSnapshot, TrainingEvent } from './events.ts';
+import {
+  CELL_SAMPLES,
+  WORST_WRONG,
+  type EngineInfo,
+  type KernelSnapshot,
+  type Misclassified,
+  type TestImage,
+  type TrainingEvent,
+} from './events.ts';
 import {
   ValidationError,
   array,
@@ -17,9 +25,17 @@ import {
   optional,
   str,
   tagged,
+  uint8Array,
   type Guard,
 } from './guard.ts';
-import type { WorkerCommand, WorkerMessage, WorkerRequest } from './worker-protocol.ts';
+import {
+  MAX_TEST_IMAGES,
+  type FeatureMaps,
+  type Inspection,
+  type WorkerCommand,
+  type WorkerMessage,
+  type WorkerRequest,
+} from './worker-protocol.ts';
 
 export { ValidationError } from './guard.ts';
 
@@ -48,6 +64,67 @@ const engineChoice = literal(...ENGINE_CHOICES);
 const engineName = literal('native', 'wasm', 'cpu');
 const runId = str(100);
 
+/** Test-set positions: 1 to MAX_TEST_IMAGES whole numbers (the worker checks the upper bound). */
+export const testIndices: Guard<number[]> = (v, p) => {
+  const a = array(int(0, 1_000_000), MAX_TEST_IMAGES)(v, p);
+  if (a.length === 0) throw new ValidationError(p, 'ask for at least one image');
+  return a;
+};
+
+const digit = int(0, 9);
+
+export const testImage: Guard<TestImage> = object({
+  index: int(0),
+  label: digit,
+  pixels: uint8Array(IMAGE_PIXELS),
+});
+
+const misclassified: Guard<Misclassified> = object({
+  index: int(0),
+  label: digit,
+  pixels: uint8Array(IMAGE_PIXELS),
+  predicted: digit,
+  confidence: num(0, 1),
+});
+
+/** The answer to data:test-images. */
+export const testImages: Guard<TestImage[]> = array(testImage, MAX_TEST_IMAGES);
+
+const featureMaps: Guard<FeatureMaps> = (v, p) => {
+  const m = object({
+    layer: literal('conv1', 'conv2'),
+    shape: array(int(1, 4096), 3),
+    values: float32Array(),
+  })(v, p);
+  const [h, w, c] = m.shape;
+  if (m.shape.length !== 3 || h! * w! * c! !== m.values.length)
+    throw new ValidationError(`${p}.shape`, 'does not match the number of values');
+  return { ...m, shape: [h!, w!, c!] };
+};
+
+/** The answer to model:inspect: ten probabilities and the conv feature maps. */
+export const inspection: Guard<Inspection> = object({
+  probabilities: (v, p) => {
+    const a = array(num(0, 1), 10)(v, p);
+    if (a.length !== 10) throw new ValidationError(p, 'expected 10 probabilities');
+    return a;
+  },
+  maps: array(featureMaps, 2),
+});
+
+/** 100 counts, row = true label, column = prediction. */
+const confusion: Guard<number[]> = (v, p) => {
+  const a = array(int(0), 100)(v, p);
+  if (a.length !== 100) throw new ValidationError(p, 'expected 100 cells');
+  return a;
+};
+
+const cellSamples: Guard<number[][]> = (v, p) => {
+  const a = array(array(int(0), CELL_SAMPLES), 100)(v, p);
+  if (a.length !== 100) throw new ValidationError(p, 'expected 100 cells');
+  return a;
+};
+
 export const workerRequest: Guard<WorkerRequest> = shape(
   tagged({
     start: object({ type: literal('start'), config: trainConfig }),
@@ -56,6 +133,8 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     stop: object({ type: literal('stop') }),
     status: object({ type: literal('status') }),
     predict: object({ type: literal('predict'), pixels: float32Array(IMAGE_PIXELS) }),
+    inspect: object({ type: literal('inspect'), pixels: float32Array(IMAGE_PIXELS) }),
+    'test-images': object({ type: literal('test-images'), indices: testIndices }),
     save: object({ type: literal('save'), dir: str(4096) }),
   }),
 );
@@ -152,6 +231,20 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       batch: int(0),
       kernels: array(kernel, 2),
     }),
+    evaluation: (v, p) => {
+      const e = object({
+        type: literal('evaluation'),
+        runId,
+        epoch: int(1),
+        count: int(0),
+        matrix: confusion,
+        samples: cellSamples,
+        wrong: array(misclassified, WORST_WRONG),
+      })(v, p);
+      if (e.matrix.reduce((s, x) => s + x, 0) !== e.count)
+        throw new ValidationError(`${p}.count`, 'is not the sum of the matrix');
+      return e;
+    },
     paused: object({ type: literal('paused'), runId }),
     resumed: object({ type: literal('resumed'), runId }),
     finished: object({

@@ -1,12 +1,28 @@
 // The training worker's wire protocol. Commands in, events and replies out; both validated on receipt.
 import type { EngineChoice, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
-import type { TrainingEvent } from './events.ts';
+import type { ConvLayerName, TestImage, TrainingEvent } from './events.ts';
 
 export interface Prediction {
   /** Ten softmax probabilities, digit 0..9. */
   probabilities: number[];
 }
+
+/** One conv layer's activations (after ReLU) for one image, channels last. */
+export interface FeatureMaps {
+  layer: ConvLayerName;
+  /** [height, width, channels]: conv1 [28, 28, 32], conv2 [14, 14, 64]. */
+  shape: [number, number, number];
+  values: Float32Array;
+}
+
+/** A prediction plus what the convolutions saw: maps for conv1 then conv2. */
+export interface Inspection extends Prediction {
+  maps: FeatureMaps[];
+}
+
+/** Most test images one data:test-images request may ask for. */
+export const MAX_TEST_IMAGES = 64;
 
 /** Requests that get exactly one reply, matched by id. */
 export type WorkerRequest =
@@ -15,6 +31,10 @@ export type WorkerRequest =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'predict'; pixels: Float32Array }
+  /** predict plus the conv1 and conv2 feature maps. */
+  | { type: 'inspect'; pixels: Float32Array }
+  /** Pixels and labels of test-set images by index (for a confusion-matrix cell). */
+  | { type: 'test-images'; indices: number[] }
   /** Saves the current model atomically into `dir` (model.json + weights.bin). */
   | { type: 'save'; dir: string }
   | { type: 'status' };
@@ -32,6 +52,8 @@ export interface WorkerReplies {
   resume: null;
   stop: null;
   predict: Prediction;
+  inspect: Inspection;
+  'test-images': TestImage[];
   save: { dir: string; bytes: number };
   status: WorkerStatus;
 }

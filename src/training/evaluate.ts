@@ -1,11 +1,15 @@
-// Test-set evaluation in large batches: two scalars downloaded per chunk, nothing else.
+// Test-set evaluation in large batches: per chunk, the summed loss and each image's argmax and top
+// probability are downloaded (not the logits), which also feed the confusion matrix.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
 import { fillBatch } from '../data/batch.ts';
+import { ConfusionTally, type Confusion } from './confusion.ts';
 
 export interface Evaluation {
   loss: number;
   accuracy: number;
+  /** Where it goes wrong; `accuracy` is exactly its diagonal over its count. */
+  confusion?: Confusion;
 }
 
 export async function evaluate(
@@ -19,23 +23,22 @@ export async function evaluate(
   const xs = new Float32Array(size * 784);
   const ys = new Float32Array(size * 10);
   let lossSum = 0;
-  let correct = 0;
+  const tally = new ConfusionTally(split);
   for (let start = 0; start < n; start += size) {
     const end = Math.min(start + size, n);
     const m = end - start;
     fillBatch(split, null, start, end, xs, ys);
-    const [lossT, correctT] = tf.tidy(() => {
+    const [lossT, predT, confT] = tf.tidy(() => {
       const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
       const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
       const logits = model.predict(x) as tf.Tensor2D;
       const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
-      const hits = logits.argMax(1).equal(y.argMax(1)).sum();
-      return [loss, hits];
+      return [loss, logits.argMax(1), tf.softmax(logits).max(1)];
     });
-    const [l, c] = await Promise.all([lossT.data(), correctT.data()]);
-    tf.dispose([lossT, correctT]);
+    const [l, pred, conf] = await Promise.all([lossT.data(), predT.data(), confT.data()]);
+    tf.dispose([lossT, predT, confT]);
     lossSum += l[0]!;
-    correct += c[0]!;
+    tally.add(start, pred, conf);
   }
-  return { loss: lossSum / n, accuracy: correct / n };
+  return { loss: lossSum / n, accuracy: tally.correct() / n, confusion: tally.result() };
 }

@@ -72,6 +72,8 @@ export class ProgressReporter implements TrainerCallbacks {
       testAccuracy: logs.test.accuracy,
       elapsedSec: logs.activeSeconds,
     });
+    const confusion = logs.test.confusion;
+    if (confusion) this.o.emit({ type: 'evaluation', runId: this.o.runId, epoch, ...confusion });
     await this.snapshot(epoch, this.batchesPerEpoch);
   }
 

@@ -13,6 +13,7 @@ import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worke
 import { RunControl } from '../training/control.ts';
 import { ProgressReporter } from '../training/progress.ts';
 import { train, type TrainOutcome } from '../training/trainer.ts';
+import { inspect, testImages } from './inspect.ts';
 
 /** An error that crosses back to the caller as its envelope. */
 export class SessionError extends Error {
@@ -87,6 +88,13 @@ export class TrainingSession {
         return null;
       case 'predict':
         return this.predict(request.pixels);
+      case 'inspect':
+        return inspect(
+          this.model ?? refuse('NO_MODEL', 'Train or load a model first.'),
+          request.pixels,
+        );
+      case 'test-images':
+        return this.testImages(request.indices);
       case 'status':
         return this.status();
       case 'save':
@@ -204,6 +212,16 @@ export class TrainingSession {
       epochsTrained: epochs,
       testAccuracy,
     });
+  }
+
+  private async testImages(indices: number[]): Promise<WorkerReplies['test-images']> {
+    const data = await this.loadData();
+    try {
+      return testImages(data.test, indices);
+    } catch (e) {
+      if (e instanceof RangeError) return refuse('BAD_REQUEST', e.message);
+      throw e;
+    }
   }
 
   private async predict(pixels: Float32Array): Promise<{ probabilities: number[] }> {

@@ -25,7 +25,13 @@ import type {
 import { envelope, type ErrorEnvelope } from '../../../src/shared/errors.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { isPlainObject } from '../../../src/shared/guard.ts';
-import { ValidationError, errorEnvelope, trainingEvent } from '../../../src/shared/validate.ts';
+import {
+  ValidationError,
+  errorEnvelope,
+  inspection,
+  testImages,
+  trainingEvent,
+} from '../../../src/shared/validate.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 
 /** The part of the browser's WebSocket this client uses. */
@@ -338,7 +344,37 @@ export function reviveEvent(payload: unknown, path = 'event'): TrainingEvent {
       ),
     };
   }
+  if (isPlainObject(p) && p['type'] === 'evaluation' && Array.isArray(p['wrong'])) {
+    p = { ...p, wrong: p['wrong'].map(withBytes) };
+  }
   return trainingEvent(p, path);
+}
+
+/** An image object whose `pixels` arrived as a number array gets its Uint8Array back. */
+function withBytes(image: unknown): unknown {
+  // Only exact bytes are converted: Uint8Array.from would quietly wrap 300 or round 0.5.
+  return isPlainObject(image) &&
+    Array.isArray(image['pixels']) &&
+    image['pixels'].every(
+      (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 255,
+    )
+    ? { ...image, pixels: Uint8Array.from(image['pixels'] as number[]) }
+    : image;
+}
+
+/** model:inspect: feature-map values back to Float32Arrays, then the shared guard. */
+function reviveInspection(value: unknown): unknown {
+  let v = value;
+  if (isPlainObject(v) && Array.isArray(v['maps']))
+    v = {
+      ...v,
+      maps: v['maps'].map((m: unknown) =>
+        isPlainObject(m) && isNumberArray(m['values'])
+          ? { ...m, values: Float32Array.from(m['values']) }
+          : m,
+      ),
+    };
+  return inspection(v, 'value');
 }
 
 function reviveEngine(engine: unknown): NonNullable<AppStatus['engine']> {
@@ -348,6 +384,9 @@ function reviveEngine(engine: unknown): NonNullable<AppStatus['engine']> {
 }
 
 function reviveValue(channel: InvokeChannel, value: unknown): unknown {
+  if (channel === 'model:inspect') return reviveInspection(value);
+  if (channel === 'data:test-images')
+    return testImages(Array.isArray(value) ? value.map(withBytes) : value, 'value');
   if (channel !== 'training:status') return value;
   if (!isPlainObject(value)) throw new ValidationError('value', 'expected an object');
   const { engine, worker, history } = value;

@@ -7,6 +7,7 @@ import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
 import type {
   EngineInfo,
   KernelSnapshot,
+  Misclassified,
   StopReason,
   TrainingEvent,
 } from '../../../../src/shared/events.ts';
@@ -41,6 +42,17 @@ export interface FiltersSnapshot {
   kernels: readonly KernelSnapshot[];
 }
 
+/** The latest epoch's test-set breakdown, for the confusion matrix and the mistakes gallery. */
+export interface EvaluationView {
+  epoch: number;
+  count: number;
+  /** matrix[label * 10 + predicted]. */
+  matrix: readonly number[];
+  /** Per cell, test-set indices to show when it is clicked. */
+  samples: readonly (readonly number[])[];
+  wrong: readonly Misclassified[];
+}
+
 export interface RunView {
   readonly runId: string | null;
   readonly state: RunState;
@@ -56,6 +68,8 @@ export interface RunView {
   readonly last: LastBatch | null;
   /** Latest kernel snapshot, for the filters panel. */
   readonly filters: FiltersSnapshot | null;
+  /** Latest confusion matrix and worst mistakes (after each epoch). */
+  readonly evaluation: EvaluationView | null;
   readonly elapsedSec: number;
   readonly finalTestAccuracy: number | null;
   readonly stopReason: StopReason | null;
@@ -76,6 +90,7 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     epochs: [],
     last: null,
     filters: null,
+    evaluation: null,
     elapsedSec: 0,
     finalTestAccuracy: null,
     stopReason: null,
@@ -166,6 +181,19 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
 
     case 'filters':
       return { ...s, filters: { epoch: e.epoch, batch: e.batch, kernels: e.kernels } };
+
+    case 'evaluation':
+      if (s.evaluation !== null && s.evaluation.epoch > e.epoch) return s;
+      return {
+        ...s,
+        evaluation: {
+          epoch: e.epoch,
+          count: e.count,
+          matrix: e.matrix,
+          samples: e.samples,
+          wrong: e.wrong,
+        },
+      };
 
     case 'paused':
       return s.state === 'running' ? { ...s, state: 'paused' } : s;

@@ -1,0 +1,69 @@
+// Looking inside the model for one drawing: the ten probabilities plus the conv1 and conv2
+// activations, in one forward pass; and test-set images by index for the confusion matrix.
+//
+// The probe is a second tf.LayersModel over the same layers (outputs at conv1, conv2 and the
+// logits), built once per model and kept in a WeakMap so it goes when the model goes. It owns no
+// weights, and must never be disposed itself: LayersModel.dispose() would dispose the shared
+// layers' weights, i.e. the real model's.
+import * as tf from '@tensorflow/tfjs';
+import type { MnistSplit } from '../data/mnist.ts';
+import { INPUT_SHAPE, LAYER } from '../model/cnn.ts';
+import type { ConvLayerName, TestImage } from '../shared/events.ts';
+import type { FeatureMaps, Inspection } from '../shared/worker-protocol.ts';
+
+const MAP_LAYERS: readonly ConvLayerName[] = [LAYER.conv1, LAYER.conv2];
+const PIXELS = 784;
+
+const probes = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+function probeOf(model: tf.LayersModel): tf.LayersModel {
+  let probe = probes.get(model);
+  if (!probe) {
+    probe = tf.model({
+      inputs: model.inputs,
+      outputs: [
+        ...MAP_LAYERS.map((name) => model.getLayer(name).output),
+        model.outputs[0]!,
+      ] as tf.SymbolicTensor[],
+      name: `${model.name}_probe`,
+    });
+    probes.set(model, probe);
+  }
+  return probe;
+}
+
+/** Probabilities and feature maps for one 28×28 image (784 values in [0, 1]). */
+export async function inspect(model: tf.LayersModel, pixels: Float32Array): Promise<Inspection> {
+  const probe = probeOf(model);
+  const outputs = tf.tidy(() => {
+    const x = tf.tensor4d(pixels, [1, ...INPUT_SHAPE]);
+    const out = probe.predict(x) as tf.Tensor[];
+    const logits = out.pop()!;
+    return [...out, tf.softmax(logits)];
+  });
+  try {
+    const values = await Promise.all(outputs.map((t) => t.data<'float32'>()));
+    const maps: FeatureMaps[] = MAP_LAYERS.map((layer, i) => {
+      const [, h, w, c] = outputs[i]!.shape as [number, number, number, number];
+      return { layer, shape: [h, w, c], values: values[i]! };
+    });
+    return { probabilities: Array.from(values.at(-1)!), maps };
+  } finally {
+    tf.dispose(outputs);
+  }
+}
+
+/** Test images by position, pixels copied out of the split. Throws RangeError past its end. */
+export function testImages(split: MnistSplit, indices: readonly number[]): TestImage[] {
+  return indices.map((index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= split.count)
+      throw new RangeError(
+        `Test image ${index} does not exist; the test set has ${split.count} images (0 to ${split.count - 1}).`,
+      );
+    return {
+      index,
+      label: split.labels[index]!,
+      pixels: split.images.slice(index * PIXELS, (index + 1) * PIXELS),
+    };
+  });
+}
