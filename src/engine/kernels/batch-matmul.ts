@@ -1,0 +1,105 @@
+// BatchMatMul for the wasm backend: wasm multiplies with XNNPACK only when neither side is
+// transposed (a transposed product, i.e. every dense-layer gradient, falls to a plain loop), and
+// XNNPACK first repacks the right operand with a cache-hostile transposing copy.
+import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { dispose, run, transpose, view } from './kernel-util.ts';
+import type { KernelBackendLike, WasmOriginals } from './kernel-util.ts';
+
+const size = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
+
+// Cost of XNNPACK's repacking of the right operand per float, relative to one float moved by
+// wasm's Transpose (measured: [3136,1000] repack ~23 ms, transpose ~3 ms).
+const REPACK_COST = 8;
+// Fixed cost of one extra kernel call (allocation, call into wasm), in floats moved.
+const CALL_COST = 4096;
+
+/** [rows, cols] of the last two dimensions. */
+function matrix(t: TensorInfo): [number, number] {
+  const r = t.shape[t.shape.length - 2];
+  const c = t.shape[t.shape.length - 1];
+  if (r === undefined || c === undefined)
+    throw new Error(`BatchMatMul needs rank >= 2, got [${t.shape.join(',')}]`);
+  return [r, c];
+}
+
+/**
+ * How to compute C[m,n] = op(A)[m,k]·op(B)[k,n] (see batchMatMulConfig): the plan that moves
+ * fewer floats, counting XNNPACK's repacking of the right operand extra.
+ */
+export function matMulPlan(
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): 'direct' | 'flipped' {
+  const move = (floats: number): number => CALL_COST + floats;
+  const direct = (transposeA ? move(m * k) : 0) + (transposeB ? move(k * n) : 0);
+  const flipped = (transposeA ? 0 : move(m * k)) + (transposeB ? 0 : move(k * n)) + move(m * n);
+  return direct + REPACK_COST * k * n <= flipped + REPACK_COST * m * k ? 'direct' : 'flipped';
+}
+
+/**
+ * C = op(A)·op(B) becomes explicit 2-D transposes plus wasm's fast plain product, one of two ways:
+ *  direct:  C = A'·B'               with A' = op(A), B' = op(B) materialised;
+ *  flipped: C = (op(B)^T·op(A)^T)^T, where op(X)^T is X itself when X was to be transposed.
+ * Pick the cheaper in floats moved, XNNPACK's repacking of the right operand counting extra: for a
+ * dense layer, the forward x·W and dx = dy·W^T both keep the big weight matrix on the left.
+ * Batched products (outer size > 1) and non-float ones use wasm's original kernel.
+ */
+export function batchMatMulConfig(o: WasmOriginals): KernelConfig {
+  const original = o.batchMatMul;
+  const kernelFunc: KernelFunc = (args) => {
+    const { inputs, backend: b, attrs } = args;
+    const backend = b as KernelBackendLike;
+    const { a, b: bIn } = inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
+    if (
+      a.dtype !== 'float32' ||
+      bIn.dtype !== 'float32' ||
+      size(a.shape.slice(0, -2)) !== 1 ||
+      size(bIn.shape.slice(0, -2)) !== 1
+    ) {
+      return original.kernelFunc(args);
+    }
+    const [aRows, aCols] = matrix(a);
+    const [bRows, bCols] = matrix(bIn);
+    const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+    const [k2, n] = transposeB ? [bCols, bRows] : [bRows, bCols];
+    if (k !== k2) return original.kernelFunc(args); // let wasm raise its usual shape error
+    const a2 = view(a, [aRows, aCols]);
+    const b2 = view(bIn, [bRows, bCols]);
+    const t = (x: TensorInfo): TensorInfo => transpose(o, x, [1, 0], backend);
+    const mul = (l: TensorInfo, r: TensorInfo): TensorInfo => {
+      const [lr, lc] = matrix(l);
+      const [rr, rc] = matrix(r);
+      return run(original, { a: view(l, [1, lr, lc]), b: view(r, [1, rr, rc]) }, backend, {
+        transposeA: false,
+        transposeB: false,
+      });
+    };
+
+    let out: TensorInfo;
+    if (matMulPlan(m, k, n, transposeA, transposeB) === 'direct') {
+      if (!transposeA && !transposeB) return original.kernelFunc(args);
+      const l = transposeA ? t(a2) : a2;
+      const r = transposeB ? t(b2) : b2;
+      out = mul(l, r);
+      if (transposeA) dispose(backend, l);
+      if (transposeB) dispose(backend, r);
+    } else {
+      const l = transposeB ? b2 : t(b2);
+      const r = transposeA ? a2 : t(a2);
+      const cT = mul(l, r);
+      out = t(view(cT, [n, m]));
+      if (!transposeB) dispose(backend, l);
+      if (!transposeA) dispose(backend, r);
+      dispose(backend, cT);
+    }
+    // Same output shape as wasm's kernel: broadcast outer dims (all 1 here), then [m, n].
+    const outer = Math.max(a.shape.length, bIn.shape.length) - 2;
+    return view(out, [...Array<number>(outer).fill(1), m, n]);
+  };
+  // Keep the original setup: the plain product and the fallback need the cwrap it creates.
+  return { ...original, kernelFunc };
+}

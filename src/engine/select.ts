@@ -1,0 +1,220 @@
+// Chooses the tfjs backend that trains, for this whole process/thread: native TensorFlow
+// (tfjs-node, optional) > portable WebAssembly (with our training kernels) > pure JavaScript.
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { ENGINE_CHOICES } from '../shared/config.ts';
+import type { EngineChoice, EngineName } from '../shared/config.ts';
+import type { EngineInfo } from '../shared/events.ts';
+import { EngineError, briefly } from './errors.ts';
+
+export { EngineError } from './errors.ts';
+
+/** tfjs's backend name for each engine. */
+const BACKEND: Record<EngineName, string> = { native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const PREFERENCE: readonly EngineName[] = ['native', 'wasm', 'cpu'];
+const TITLE: Record<EngineName, string> = {
+  native: 'The native TensorFlow engine (tfjs-node)',
+  wasm: 'The portable WebAssembly engine',
+  cpu: 'The pure JavaScript engine',
+};
+const CPU_WARNING = 'pure JavaScript trains this network at under 1 image/s';
+
+type Probe = { ok: true } | { ok: false; why: string };
+
+// In a variable so TypeScript and bundlers leave it alone: the package is optional and absent
+// from most machines; it must resolve at run time to the same @tensorflow/tfjs as ours.
+const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
+
+function isMissingModule(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+async function start(backend: string): Promise<boolean> {
+  try {
+    return await tf.setBackend(backend);
+  } catch {
+    return false;
+  }
+}
+
+async function probeNative(): Promise<Probe> {
+  try {
+    await import(NATIVE_PACKAGE);
+  } catch (e) {
+    return {
+      ok: false,
+      why: isMissingModule(e)
+        ? `tfjs-node is not installed (${briefly(e)})`
+        : `tfjs-node failed to load: ${briefly(e)}`,
+    };
+  }
+  if (tf.findBackendFactory(BACKEND.native) === null) {
+    return {
+      ok: false,
+      why:
+        'tfjs-node loaded but registered its backend on another copy of @tensorflow/tfjs ' +
+        '(versions differ; reinstall so npm dedupes them)',
+    };
+  }
+  return (await start(BACKEND.native))
+    ? { ok: true }
+    : { ok: false, why: 'tfjs-node loaded but its TensorFlow backend failed to start' };
+}
+
+async function probeWasm(): Promise<Probe> {
+  try {
+    const { registerWasmTrainingKernels } = await import('./wasm-kernels.ts');
+    registerWasmTrainingKernels();
+  } catch (e) {
+    return { ok: false, why: `the WebAssembly backend failed to load: ${briefly(e)}` };
+  }
+  const started = await withoutNewProcessHandlers(() => start(BACKEND.wasm));
+  return started
+    ? { ok: true }
+    : { ok: false, why: 'the WebAssembly backend failed to start (see the log for why)' };
+}
+
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+// Emscripten's handlers: function(ex){if(!(ex instanceof ExitStatus)){throw ex}} and
+// function(reason){throw reason}. Anything else added meanwhile is someone else's: kept.
+const EMSCRIPTEN_HANDLER = /ExitStatus|^function\s*\(reason\)\s*\{\s*throw reason;?\s*\}$/;
+
+/**
+ * Emscripten's runtime (the wasm backend's loader) adds process handlers that rethrow every
+ * uncaught error from inside its one-line minified source, so Node prints ~30 kB of code with
+ * any crash. Throwing is Node's default anyway: drop those handlers once it has started.
+ */
+async function withoutNewProcessHandlers<T>(f: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process; // the untyped view: any event name
+  const before = PROCESS_EVENTS.map((e) => new Set(emitter.listeners(e)));
+  try {
+    return await f();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const l of emitter.listeners(event)) {
+        if (!before[i]!.has(l) && EMSCRIPTEN_HANDLER.test(String(l))) {
+          emitter.removeListener(event, l as (...args: unknown[]) => void);
+        }
+      }
+    });
+  }
+}
+
+async function probeCpu(): Promise<Probe> {
+  return (await start(BACKEND.cpu))
+    ? { ok: true }
+    : { ok: false, why: 'the pure JavaScript backend failed to start' };
+}
+
+// Each engine is tried at most once per process: loading is slow and its outcome does not change.
+const PROBE: Record<EngineName, () => Promise<Probe>> = {
+  native: probeNative,
+  wasm: probeWasm,
+  cpu: probeCpu,
+};
+const probes = new Map<EngineName, Promise<Probe>>();
+function probe(name: EngineName): Promise<Probe> {
+  let p = probes.get(name);
+  if (p === undefined) probes.set(name, (p = PROBE[name]()));
+  return p;
+}
+
+async function describeEngine(name: EngineName): Promise<{ label: string; threads: number }> {
+  if (name === 'native') {
+    // TensorFlow's intra-op pool defaults to one thread per core.
+    return { label: 'Native TensorFlow (tfjs-node)', threads: availableParallelism() };
+  }
+  if (name === 'cpu') return { label: 'Pure JavaScript (very slow)', threads: 1 };
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = getThreadsCount();
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const plural = threads === 1 ? '' : 's';
+  return {
+    label: `Portable WebAssembly (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${plural})`,
+    threads,
+  };
+}
+
+async function select(choice: EngineChoice): Promise<EngineInfo> {
+  if (!(ENGINE_CHOICES as readonly string[]).includes(choice)) {
+    throw new EngineError(
+      `Unknown engine "${String(choice)}"; use one of ${ENGINE_CHOICES.join(', ')}`,
+    );
+  }
+  // tfjs-node is loaded only when it may be used: forcing wasm or cpu is the way round a native
+  // install that crashes or misbehaves, so that must not load it. (Probes run one at a time:
+  // each switches the process-wide backend.)
+  const probed = new Map<EngineName, Probe>();
+  for (const n of PREFERENCE) {
+    if (n !== 'native' || choice === 'auto' || choice === 'native' || probes.has(n)) {
+      probed.set(n, await probe(n));
+    }
+  }
+  const failure = (n: EngineName): string => {
+    const p = probed.get(n);
+    return p === undefined || p.ok ? '' : p.why;
+  };
+  const available = PREFERENCE.filter((n) => probed.get(n)?.ok === true);
+  let name: EngineName;
+  let reason: string;
+  if (choice === 'auto') {
+    const chosen = available[0];
+    if (chosen === undefined) {
+      throw new EngineError(`No engine can run here: ${PREFERENCE.map(failure).join('; ')}`);
+    }
+    name = chosen;
+    const skipped = PREFERENCE.slice(0, PREFERENCE.indexOf(chosen)).map(failure);
+    const using = {
+      native: 'using native TensorFlow',
+      wasm: 'using the portable WebAssembly engine',
+      cpu: `falling back to pure JavaScript; warning: ${CPU_WARNING}`,
+    }[chosen];
+    reason =
+      skipped.length === 0 ? `tfjs-node loaded; ${using}` : `${skipped.join('; ')}; ${using}`;
+  } else {
+    if (probed.get(choice)?.ok !== true) {
+      const others = available.length > 0 ? `; available here: ${available.join(', ')}` : '';
+      throw new EngineError(`${TITLE[choice]} cannot load: ${failure(choice)}${others}`);
+    }
+    name = choice;
+    reason = choice === 'cpu' ? `chosen explicitly; warning: ${CPU_WARNING}` : 'chosen explicitly';
+  }
+  if (!(await start(BACKEND[name]))) {
+    throw new EngineError(`${TITLE[name]} loaded once but failed to start again`);
+  }
+  return { name, ...(await describeEngine(name)), reason, available, requested: choice };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Makes `choice` the tfjs backend of this process/thread and says what was chosen and why.
+ * 'auto' takes the first engine that loads (native, wasm, cpu) and records in `reason` why the
+ * better ones were skipped; a named engine that cannot load throws EngineError (code 'ENGINE').
+ * `available` lists the engines known to load here; tfjs-node is only tried for 'auto' and
+ * 'native'. Call before creating tensors: existing ones stay on the old backend. Calls queue.
+ */
+export function selectEngine(choice: EngineChoice): Promise<EngineInfo> {
+  const result = queue.then(() => select(choice));
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * The engine named by CNN_STUDIO_ENGINE (auto|native|wasm|cpu; unset or empty means 'auto').
+ * Throws EngineError for anything else, so a typo is not silently ignored.
+ */
+export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): EngineChoice {
+  const raw = env.CNN_STUDIO_ENGINE;
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '') return 'auto';
+  const choice = ENGINE_CHOICES.find((c) => c === value);
+  if (choice === undefined) {
+    throw new EngineError(
+      `CNN_STUDIO_ENGINE="${raw}" is not an engine; use one of ${ENGINE_CHOICES.join(', ')}`,
+    );
+  }
+  return choice;
+}

@@ -1,0 +1,56 @@
+// Makes tfjs's WebAssembly backend able to train the CNN, and fast at it, by registering
+// training kernels composed from the kernels it already has (see ./kernels/).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm'; // registers backend 'wasm' and its kernels
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './kernels/batch-matmul.ts';
+import { conv2DBackpropFilterConfig } from './kernels/conv-backprop-filter.ts';
+import { conv2DBackpropInputConfig } from './kernels/conv-backprop-input.ts';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
+import type { WasmOriginals } from './kernels/kernel-util.ts';
+
+// Marks our configs in tfjs's (process-global) kernel registry, so a second call, even from a
+// second copy of this module, neither re-registers nor captures our kernels as "originals".
+const MARK = Symbol.for('cnn-studio.wasm-training-kernel');
+
+function original(kernelName: string): KernelConfig {
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (config === undefined) {
+    throw new Error(`The WebAssembly backend has no '${kernelName}' kernel to build on`);
+  }
+  return config;
+}
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config !== undefined && MARK in config;
+}
+
+function replace(config: KernelConfig): void {
+  if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+  }
+  tf.registerKernel(Object.assign(config, { [MARK]: true }));
+}
+
+/**
+ * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm) and faster Conv2DBackpropInput,
+ * MaxPoolGrad and BatchMatMul for backend 'wasm'. Idempotent. Call before the first training
+ * step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
+ * original's setupFunc and the kernels it composes stay registered (their setup runs when the
+ * backend starts).
+ */
+export function registerWasmTrainingKernels(): void {
+  if (isOurs(tf.getKernel(tf.BatchMatMul, 'wasm'))) return;
+  const o: WasmOriginals = {
+    conv2D: original(tf.Conv2D),
+    transpose: original(tf.Transpose),
+    reverse: original(tf.Reverse),
+    batchMatMul: original(tf.BatchMatMul),
+    conv2DBackpropInput: original(tf.Conv2DBackpropInput),
+    maxPoolGrad: original(tf.MaxPoolGrad),
+  };
+  replace(conv2DBackpropFilterConfig(o));
+  replace(conv2DBackpropInputConfig(o));
+  replace(maxPoolGradConfig(o));
+  replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
+}

@@ -1,0 +1,45 @@
+// MaxPoolGrad on wasm (src/engine/kernels/max-pool-grad.ts) against tfjs-cpu, ties included.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
+import { compareWithCpu, input } from './compare.ts';
+
+before(async () => {
+  registerWasmTrainingKernels();
+  assert.ok(await tf.setBackend('wasm'));
+});
+
+type Shape4 = [number, number, number, number];
+const POOLS: { name: string; x: Shape4; size: number; stride: number; pad: 'valid' | 'same' }[] = [
+  { name: 'pool1 (2x2/2 after conv1)', x: [2, 28, 28, 32], size: 2, stride: 2, pad: 'valid' },
+  { name: 'pool2 (2x2/2 after conv2)', x: [2, 14, 14, 64], size: 2, stride: 2, pad: 'valid' },
+  { name: 'overlapping 3x3/2 same', x: [2, 9, 9, 3], size: 3, stride: 2, pad: 'same' },
+  { name: 'odd size 2x2/2 same (padded)', x: [2, 7, 7, 3], size: 2, stride: 2, pad: 'same' },
+];
+
+for (const { name, x, size, stride, pad } of POOLS) {
+  describe(name, () => {
+    // ReLU makes whole windows of zeros; quantising makes equal maxima within a window.
+    for (const [kind, quantise] of [
+      ['distinct values', undefined],
+      ['many ties', 2],
+    ] as const) {
+      test(`forward and gradient match cpu (${kind})`, async () => {
+        const outShape = tf.tidy(
+          () => tf.maxPool(tf.zeros(x) as tf.Tensor4D, size, stride, pad).shape,
+        );
+        await compareWithCpu(
+          `maxPool ${name} ${kind}`,
+          [input(x, 21, quantise), input(outShape, 22)],
+          (xt, r) => {
+            const pool = (a: tf.Tensor): tf.Tensor =>
+              tf.maxPool(tf.relu(a) as tf.Tensor4D, size, stride, pad);
+            const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pool(a), r!)))(xt!);
+            return [pool(xt!), dx];
+          },
+        );
+      });
+    }
+  });
+}
