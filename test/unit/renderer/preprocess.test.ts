@@ -39,8 +39,11 @@ const seven =
     return Math.abs(u - (40 - ((v - 8) / 52) * 30) + 4) < 4.5 ? 1 : 0;
   };
 
-const sum = (a: ArrayLike<number>): number =>
-  Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number;
+const sum = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+};
 const near = (a: number, b: number, eps: number, what: string): void =>
   assert.ok(Math.abs(a - b) <= eps, `${what}: ${a} is not within ${eps} of ${b}`);
 

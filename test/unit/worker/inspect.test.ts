@@ -126,7 +126,7 @@ test('cell samples and the worst mistakes point at the right test images', async
   const ev = events.find((e) => e.type === 'evaluation');
   assert.ok(ev?.type === 'evaluation');
   for (let cell = 0; cell < 100; cell++) {
-    const kept = ev.samples[cell]!;
+    const kept: number[] = ev.samples[cell]!;
     assert.equal(kept.length, Math.min(ev.matrix[cell]!, 24), `cell ${cell}`);
     for (const idx of kept) assert.equal(data.test.labels[idx], Math.floor(cell / 10));
   }

@@ -1,0 +1,107 @@
+// Predict-as-you-draw without flooding the worker: one request in flight at a time, and the image is
+// captured only when a request is about to go, so it is always the newest drawing and a fast pen
+// never queues up stale work. While a stroke is in progress it asks model:predict (small and fast);
+// at the end of a stroke model:inspect (the same probabilities plus the feature maps).
+//
+// No DOM and no Svelte: the drawing is read through `capture`, answers go to the callbacks.
+import type { Result } from '../../../../src/shared/contract.ts';
+import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
+import type { Inspection, Prediction } from '../../../../src/shared/worker-protocol.ts';
+
+export interface PredictorOptions {
+  /** The current drawing as the network's 784 inputs, or null when the pad is blank. */
+  capture: () => Float32Array | null;
+  predict: (pixels: Float32Array) => Promise<Result<Prediction>>;
+  inspect: (pixels: Float32Array) => Promise<Result<Inspection>>;
+  onResult: (answer: Answer) => void;
+  /** The pad is blank: nothing was sent. */
+  onBlank: () => void;
+  onError: (error: ErrorEnvelope) => void;
+  /** Minimum time between requests while drawing (default 0: as fast as answers come back). */
+  minIntervalMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Answer {
+  pixels: Float32Array;
+  probabilities: number[];
+  /** Present when the request was model:inspect. */
+  inspection: Inspection | null;
+  /** `request()`'s `since`, passed through (e.g. the end-of-stroke time, for latency). */
+  since: number | null;
+}
+
+interface Want {
+  maps: boolean;
+  since: number | null;
+}
+
+export class Predictor {
+  #want: Want | null = null;
+  #busy = false;
+  #generation = 0;
+  #lastSent = -Infinity;
+  readonly #o: PredictorOptions;
+
+  constructor(options: PredictorOptions) {
+    this.#o = options;
+  }
+
+  /** The drawing changed: predict it soon. `maps` asks for feature maps; a later call may add it. */
+  request(maps: boolean, since: number | null = null): void {
+    const prev = this.#want;
+    this.#want = {
+      maps: maps || (prev?.maps ?? false),
+      since: since ?? prev?.since ?? null,
+    };
+    void this.#pump();
+  }
+
+  /** Forget pending work and ignore answers still on their way (the pad was cleared). */
+  reset(): void {
+    this.#want = null;
+    this.#generation++;
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    const now = this.#o.now ?? (() => performance.now());
+    try {
+      while (this.#want !== null) {
+        const wait = (this.#o.minIntervalMs ?? 0) - (now() - this.#lastSent);
+        if (wait > 0 && !this.#want.maps)
+          await (this.#o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(wait);
+        const want = this.#want;
+        if (want === null) break;
+        this.#want = null;
+        const generation = this.#generation;
+        const pixels = this.#o.capture();
+        if (pixels === null) {
+          this.#o.onBlank();
+          continue;
+        }
+        this.#lastSent = now();
+        const r = want.maps ? await this.#o.inspect(pixels) : await this.#o.predict(pixels);
+        if (generation !== this.#generation) continue; // cleared while it was on its way
+        if (!r.ok) {
+          this.#o.onError(r.error);
+          continue;
+        }
+        this.#o.onResult({
+          pixels,
+          probabilities: r.value.probabilities,
+          inspection: want.maps ? (r.value as Inspection) : null,
+          since: want.since,
+        });
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
