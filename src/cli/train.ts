@@ -84,6 +84,10 @@ async function main(): Promise<number> {
             `error: ${e.error.message}${e.error.detail ? `\n  ${e.error.detail}` : ''}`,
           );
           return resolve();
+        case 'checkpoint':
+          if (e.error) console.error(`warning: ${e.error.message}`);
+          else console.log(`checkpoint saved after epoch ${e.epoch}`);
+          return;
         case 'filters':
         case 'evaluation':
         case 'paused':

@@ -4,12 +4,19 @@ import type { InvokeChannel, Result } from '../shared/contract.ts';
 import { envelope } from '../shared/errors.ts';
 import { ValidationError } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
+import { noFolders, type FolderPicker } from './folders.ts';
 import type { TrainingHost } from './training-host.ts';
 
 /** Validates and answers one request. Never throws and never rejects: errors are envelopes. */
 export type Dispatch = (channel: unknown, arg: unknown) => Promise<Result<unknown>>;
 
-export function createDispatcher(host: TrainingHost): Dispatch {
+export interface DispatchOptions {
+  /** How model:export and model:import get their folders (default: refused). See folders.ts. */
+  folders?: FolderPicker;
+}
+
+export function createDispatcher(host: TrainingHost, options: DispatchOptions = {}): Dispatch {
+  const folders = options.folders ?? noFolders();
   return async (channel, arg) => {
     let request: Invoke;
     try {
@@ -19,7 +26,7 @@ export function createDispatcher(host: TrainingHost): Dispatch {
       return { ok: false, error: envelope('BAD_REQUEST', message) };
     }
     try {
-      return await route(host, request);
+      return await route(host, request, folders);
     } catch (e) {
       // The host answers with envelopes; reaching this is a bug, but the caller still gets data.
       const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -31,7 +38,11 @@ export function createDispatcher(host: TrainingHost): Dispatch {
   };
 }
 
-async function route(host: TrainingHost, r: Invoke): Promise<Result<unknown>> {
+async function route(
+  host: TrainingHost,
+  r: Invoke,
+  folders: FolderPicker,
+): Promise<Result<unknown>> {
   switch (r.channel) {
     case 'training:start':
       return host.request({ type: 'start', config: r.arg });
@@ -50,6 +61,24 @@ async function route(host: TrainingHost, r: Invoke): Promise<Result<unknown>> {
       return host.request({ type: 'inspect', pixels: r.arg });
     case 'data:test-images':
       return host.request({ type: 'test-images', indices: r.arg.indices });
+    case 'model:list':
+      return host.models.list();
+    case 'model:save':
+      return host.models.save(r.arg);
+    case 'model:load':
+      return host.models.load(r.arg);
+    case 'model:rename':
+      return host.models.rename(r.arg);
+    case 'model:delete':
+      return host.models.delete(r.arg);
+    case 'model:export':
+      return host.models.export(r.arg, folders);
+    case 'model:import':
+      return host.models.import(r.arg, folders);
+    case 'training:checkpoint':
+      return host.models.checkpoint();
+    case 'training:resume-checkpoint':
+      return host.models.resumeCheckpoint();
     default:
       return unreachable(r);
   }

@@ -30,6 +30,13 @@ export class RunHistory {
         this.list.push(event);
         return;
       }
+      case 'checkpoint': {
+        // Only the latest says whether the run can be resumed.
+        const i = this.list.findIndex((e) => e.type === 'checkpoint');
+        if (i >= 0) this.list.splice(i, 1);
+        this.list.push(event);
+        return;
+      }
       case 'evaluation': {
         // Each one is a few tens of kB (pixels of the worst images): keep the latest only.
         const i = this.list.findIndex((e) => e.type === 'evaluation');

@@ -12,12 +12,17 @@ import type {
   WorkerRequest,
   WorkerStatus,
 } from '../shared/worker-protocol.ts';
+import { ModelService } from './model-service.ts';
 import { RunHistory } from './run-history.ts';
 
 export interface HostOptions {
   spawn: () => Worker;
   engine: EngineChoice;
   dataDir: string | null;
+  /** The models folder for model:* requests; absent or null: none (they are refused). */
+  modelsDir?: string | null;
+  /** Where the worker writes a checkpoint after every epoch; absent or null: no checkpoints. */
+  checkpointDir?: string | null;
   /** Where the host reports problems that have no request to answer (default: console.error). */
   log?: (message: string) => void;
 }
@@ -35,8 +40,17 @@ export class TrainingHost {
   private readonly history = new RunHistory();
   private engine: EngineInfo | null = null;
   private closing = false;
+  private modelService: ModelService | null = null;
 
   constructor(private readonly options: HostOptions) {}
+
+  /** Saved models and the checkpoint (src/host/model-service.ts). */
+  get models(): ModelService {
+    return (this.modelService ??= new ModelService(this, {
+      modelsDir: this.options.modelsDir ?? null,
+      checkpointDir: this.options.checkpointDir ?? null,
+    }));
+  }
 
   /** Subscribe to training events; returns the unsubscribe function. */
   onEvent(listener: (e: TrainingEvent) => void): () => void {
@@ -104,6 +118,7 @@ export class TrainingHost {
       type: 'init',
       engine: this.options.engine,
       dataDir: this.options.dataDir,
+      checkpointDir: this.options.checkpointDir ?? null,
     });
     return worker;
   }
@@ -149,9 +164,13 @@ export class TrainingHost {
   private crashed(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
     const error: ErrorEnvelope = envelope(
       'WORKER_CRASHED',
-      'The training thread stopped unexpectedly. The app is still running; start again to retry.',
+      `The training thread ${oom ? 'ran out of memory' : 'stopped unexpectedly'}. The app is still running; ` +
+        (this.options.checkpointDir
+          ? 'resume from the last checkpoint (saved after every completed epoch) or start again.'
+          : 'start again to retry.'),
       err.message,
     );
     for (const p of this.pending.values()) p.resolve({ ok: false, error });

@@ -4,6 +4,16 @@ import type { TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
 import type { Inspection, Prediction, WorkerStatus } from './worker-protocol.ts';
+import type {
+  CheckpointInfo,
+  ExportModelArg,
+  ImportModelArg,
+  ModelInfo,
+  ModelList,
+  ModelNameArg,
+  RenameModelArg,
+  SaveModelArg,
+} from './models.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
 export interface InvokeChannels {
@@ -17,6 +27,22 @@ export interface InvokeChannels {
   'model:inspect': [Float32Array, Inspection];
   /** Test-set images by index (1..MAX_TEST_IMAGES of them), e.g. a confusion-matrix cell's. */
   'data:test-images': [{ indices: number[] }, TestImage[]];
+  /** The models folder and every model in it (see src/shared/models.ts). */
+  'model:list': [null, ModelList];
+  /** Saves the current model under a name; NAME_TAKEN unless overwrite. */
+  'model:save': [SaveModelArg, ModelInfo];
+  /** Makes a saved model the current one (for predictions), after checking all of it. */
+  'model:load': [ModelNameArg, ModelInfo];
+  'model:rename': [RenameModelArg, ModelInfo];
+  'model:delete': [ModelNameArg, null];
+  /** Copies a model to a folder the user picks (a native dialog on the desktop); null if cancelled. */
+  'model:export': [ExportModelArg, { dir: string } | null];
+  /** Copies a checked model folder the user picks into the library; null if cancelled. */
+  'model:import': [ImportModelArg, ModelInfo | null];
+  /** The last run's checkpoint, or null if there is none. */
+  'training:checkpoint': [null, CheckpointInfo | null];
+  /** Continues the checkpointed run after its last completed epoch. */
+  'training:resume-checkpoint': [null, { runId: string }];
 }
 
 /** Main -> renderer pushes: channel -> payload. */
@@ -49,6 +75,15 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'model:predict',
   'model:inspect',
   'data:test-images',
+  'model:list',
+  'model:save',
+  'model:load',
+  'model:rename',
+  'model:delete',
+  'model:export',
+  'model:import',
+  'training:checkpoint',
+  'training:resume-checkpoint',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'NON_FINITE_LOSS' // training diverged
   | 'ENGINE' // the requested engine cannot load
   | 'WORKER_CRASHED' // the training thread died
+  | 'STORAGE' // a file could not be written or read: a full disk, no permission
+  | 'NAME_TAKEN' // a model (or exported folder) of that name already exists
+  | 'NOT_FOUND' // no model of that name, or no checkpoint to resume
   | 'INTERNAL';
 
 export interface ErrorEnvelope {

@@ -106,6 +106,11 @@ export type TrainingEvent =
       elapsedSec: number;
     }
   | { type: 'stopped'; runId: string; reason: StopReason; epochsCompleted: number }
+  /**
+   * After each epoch's events: the checkpoint for `epoch` was written (error null), or could not
+   * be (e.g. a full disk); the run goes on either way and the previous checkpoint stays intact.
+   */
+  | { type: 'checkpoint'; runId: string; epoch: number; error: ErrorEnvelope | null }
   | { type: 'failed'; runId: string | null; error: ErrorEnvelope };
 
 export type TrainingEventType = TrainingEvent['type'];

@@ -5,6 +5,13 @@ import { ENGINE_CHOICES, type EngineChoice } from './config.ts';
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
 import { ValidationError, float32Array, literal, nul, object, type Guard } from './guard.ts';
 import { IMAGE_PIXELS, testIndices, trainConfig } from './validate.ts';
+import {
+  exportModelArg,
+  importModelArg,
+  modelNameArg,
+  renameModelArg,
+  saveModelArg,
+} from './models.ts';
 
 /** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
 export const pixels: Guard<Float32Array> = (v, p) => {
@@ -27,6 +34,15 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'model:predict': pixels,
   'model:inspect': pixels,
   'data:test-images': object({ indices: testIndices }),
+  'model:list': nul,
+  'model:save': saveModelArg,
+  'model:load': modelNameArg,
+  'model:rename': renameModelArg,
+  'model:delete': modelNameArg,
+  'model:export': exportModelArg,
+  'model:import': importModelArg,
+  'training:checkpoint': nul,
+  'training:resume-checkpoint': nul,
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

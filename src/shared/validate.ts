@@ -136,12 +136,19 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     inspect: object({ type: literal('inspect'), pixels: float32Array(IMAGE_PIXELS) }),
     'test-images': object({ type: literal('test-images'), indices: testIndices }),
     save: object({ type: literal('save'), dir: str(4096) }),
+    load: object({ type: literal('load'), dir: str(4096) }),
+    'resume-checkpoint': object({ type: literal('resume-checkpoint') }),
   }),
 );
 
 export const workerCommand: Guard<WorkerCommand> = shape(
   tagged({
-    init: object({ type: literal('init'), engine: engineChoice, dataDir: nullable(str(4096)) }),
+    init: object({
+      type: literal('init'),
+      engine: engineChoice,
+      dataDir: nullable(str(4096)),
+      checkpointDir: optional(nullable(str(4096))),
+    }),
     request: object({ type: literal('request'), id: int(0), request: workerRequest }),
     shutdown: object({ type: literal('shutdown') }),
   }),
@@ -160,6 +167,9 @@ export const errorEnvelope: Guard<ErrorEnvelope> = shape(
       'NON_FINITE_LOSS',
       'ENGINE',
       'WORKER_CRASHED',
+      'STORAGE',
+      'NAME_TAKEN',
+      'NOT_FOUND',
       'INTERNAL',
     ),
     message: str(4000),
@@ -259,6 +269,12 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       runId,
       reason: literal('user', 'shutdown'),
       epochsCompleted: int(0),
+    }),
+    checkpoint: object({
+      type: literal('checkpoint'),
+      runId,
+      epoch: int(1),
+      error: nullable(errorEnvelope),
     }),
     failed: object({ type: literal('failed'), runId: nullable(runId), error: errorEnvelope }),
   }),

@@ -37,6 +37,10 @@ export type WorkerRequest =
   | { type: 'test-images'; indices: number[] }
   /** Saves the current model atomically into `dir` (model.json + weights.bin). */
   | { type: 'save'; dir: string }
+  /** Reads, checks and builds the model in `dir`; replaces the current one only on success. */
+  | { type: 'load'; dir: string }
+  /** Continues the checkpointed run (in init's checkpointDir) after its last completed epoch. */
+  | { type: 'resume-checkpoint' }
   | { type: 'status' };
 
 export interface WorkerStatus {
@@ -55,11 +59,19 @@ export interface WorkerReplies {
   inspect: Inspection;
   'test-images': TestImage[];
   save: { dir: string; bytes: number };
+  load: { dir: string };
+  'resume-checkpoint': { runId: string };
   status: WorkerStatus;
 }
 
 export type WorkerCommand =
-  | { type: 'init'; engine: EngineChoice; dataDir: string | null }
+  | {
+      type: 'init';
+      engine: EngineChoice;
+      dataDir: string | null;
+      /** Where a checkpoint is written after every epoch; absent or null: none. */
+      checkpointDir?: string | null;
+    }
   | { type: 'request'; id: number; request: WorkerRequest }
   | { type: 'shutdown' };
 

@@ -46,12 +46,21 @@ const now = (): number => performance.now() / 1000;
 /** Lets queued messages (pause, stop, predict) run between batches. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Where a run starts: a resumed run continues after the last epoch its checkpoint completed. */
+export interface TrainStart {
+  /** First epoch to train (1-based). Shuffles are seeded per epoch, so this is all it takes. */
+  fromEpoch?: number;
+  /** Active seconds already spent, so a resumed run's clock continues. */
+  activeSeconds?: number;
+}
+
 export async function train(
   model: tf.LayersModel,
   data: MnistData,
   config: TrainConfig,
   control: RunControl,
   callbacks: TrainerCallbacks = {},
+  start: TrainStart = {},
 ): Promise<TrainOutcome> {
   const trainSize = Math.min(config.trainLimit, data.train.count);
   const testSize = Math.min(config.testLimit, data.test.count);
@@ -62,11 +71,13 @@ export async function train(
   const order = new Uint32Array(trainSize);
   const xs = new Float32Array(batchSize * 784);
   const ys = new Float32Array(batchSize * 10);
-  let active = 0;
+  let active = start.activeSeconds ?? 0;
   let last: Evaluation = { loss: NaN, accuracy: 0 };
+  const first = start.fromEpoch ?? 1;
 
   await callbacks.onTrainBegin?.({ trainSize, testSize, batchesPerEpoch });
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
+  if (first > config.epochs) last = await evaluate(model, data.test, testSize);
+  for (let epoch = first; epoch <= config.epochs; epoch++) {
     const perm = shuffledIndices(trainSize, config.seed + epoch);
     for (let i = 0; i < trainSize; i++) order[i] = subset[perm[i]!]!;
     let lossSum = 0;

@@ -12,8 +12,18 @@ import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
 import { RunControl } from '../training/control.ts';
 import { ProgressReporter } from '../training/progress.ts';
-import { train, type TrainOutcome } from '../training/trainer.ts';
+import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
 import { inspect, testImages } from './inspect.ts';
+import { LibraryError, storageError } from '../library/errors.ts';
+import type { CheckpointMeta } from '../library/checkpoint-files.ts';
+import { basename } from 'node:path';
+import {
+  RunRecorder,
+  disposeModel,
+  loadForSession,
+  resumable,
+  type Trained,
+} from './persistence.ts';
 
 /** An error that crosses back to the caller as its envelope. */
 export class SessionError extends Error {
@@ -36,15 +46,21 @@ export class TrainingSession {
   private model: tf.LayersModel | null = null;
   private run: Run | null = null;
   /** What the current model has been through, recorded with it when saved. */
-  private trained: { config: TrainConfig; epochs: number; testAccuracy: number | null } | null =
-    null;
+  private trained: Trained | null = null;
   private runs = 0;
   private shuttingDown = false;
+  /** Where the checkpoint goes after every epoch; null: no checkpoints. */
+  private checkpointDir: string | null = null;
 
   constructor(private readonly emit: (event: TrainingEvent) => void) {}
 
-  init(choice: EngineChoice, dataDir: string | null): Promise<void> {
+  init(
+    choice: EngineChoice,
+    dataDir: string | null,
+    checkpointDir: string | null = null,
+  ): Promise<void> {
     this.dataDir = dataDir;
+    this.checkpointDir = checkpointDir;
     this.ready = selectEngine(choice).then(
       (engine) => {
         this.engine = engine;
@@ -99,6 +115,10 @@ export class TrainingSession {
         return this.status();
       case 'save':
         return this.save(request.dir);
+      case 'load':
+        return this.load(request.dir);
+      case 'resume-checkpoint':
+        return this.resumeCheckpoint();
       default:
         return assertNever(request);
     }
@@ -121,7 +141,7 @@ export class TrainingSession {
       run.control.stop();
       await run.done;
     }
-    this.model?.dispose();
+    disposeModel(this.model);
     this.model = null;
   }
 
@@ -134,20 +154,78 @@ export class TrainingSession {
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
     const data = await this.loadData();
     if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
-    this.model?.dispose();
     const model = buildModel(config.seed);
     compileModel(model, config.learningRate);
+    return this.launch(model, config, engine, data, null);
+  }
+
+  /** Continues the checkpointed run after its last completed epoch, to the same total. */
+  private async resumeCheckpoint(): Promise<{ runId: string }> {
+    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
+    const dir =
+      this.checkpointDir ?? refuse('NOT_FOUND', 'This session keeps no checkpoints to resume.');
+    const data = await this.loadData();
+    const perEpoch = (c: TrainConfig): number =>
+      Math.ceil(Math.min(c.trainLimit, data.train.count) / c.batchSize);
+    const { checkpoint, model } = await resumable(dir, perEpoch);
+    if (this.run) {
+      disposeModel(model);
+      refuse('BUSY', 'A training run is already in progress; stop it first.');
+    }
+    return this.launch(model, checkpoint.meta.config, engine, data, checkpoint.meta);
+  }
+
+  /** Makes `model` the current one and trains it, from scratch or from a checkpoint. */
+  private launch(
+    model: tf.LayersModel,
+    config: TrainConfig,
+    engine: EngineInfo,
+    data: MnistData,
+    resumed: CheckpointMeta | null,
+  ): { runId: string } {
+    disposeModel(this.model);
     this.model = model;
     const id = `run-${Date.now().toString(36)}-${++this.runs}`;
     const control = new RunControl();
-    this.trained = { config, epochs: 0, testAccuracy: null };
+    const last = resumed?.history.epochs.at(-1);
+    this.trained = {
+      config,
+      epochs: resumed?.epochsCompleted ?? 0,
+      testAccuracy: last?.testAccuracy ?? null,
+    };
+    const recorder = new RunRecorder(resumed);
     const emit = (event: TrainingEvent): void => {
       if (event.type === 'epoch-end' && this.trained)
         this.trained = { config, epochs: event.epoch, testAccuracy: event.testAccuracy };
+      recorder.observe(event);
       this.emit(event);
+      // A resumed run redraws its earlier epochs right after it starts.
+      if (event.type === 'run-started')
+        for (const e of recorder.replay(id, event.batchesPerEpoch)) this.emit(e);
     };
     const reporter = new ProgressReporter({ runId: id, config, engine, model, emit });
-    const done = train(model, data, config, control, reporter).then(
+    const checkpointDir = this.checkpointDir;
+    const callbacks: TrainerCallbacks = {
+      onTrainBegin: (info) => reporter.onTrainBegin(info),
+      onBatchEnd: (epoch, batch, logs) => reporter.onBatchEnd(epoch, batch, logs),
+      onEpochEnd: async (epoch, logs) => {
+        await reporter.onEpochEnd(epoch, logs);
+        if (checkpointDir === null) return;
+        const run = {
+          runId: id,
+          engine: engine.name,
+          config,
+          epoch,
+          activeSeconds: logs.activeSeconds,
+        };
+        this.emit(await recorder.checkpoint(checkpointDir, model, run));
+      },
+    };
+    const start = resumed
+      ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
+      : {};
+    const done = train(model, data, config, control, callbacks, start).then(
       (outcome) => this.finish(id, outcome),
       (e: unknown) => this.emit({ type: 'failed', runId: id, error: internal(e) }),
     );
@@ -176,7 +254,7 @@ export class TrainingSession {
         return;
       case 'diverged':
         // Weights that produced NaN are useless for prediction.
-        this.model?.dispose();
+        disposeModel(this.model);
         this.model = null;
         this.emit({
           type: 'failed',
@@ -204,14 +282,39 @@ export class TrainingSession {
 
   private async save(dir: string): Promise<{ dir: string; bytes: number }> {
     const model = this.model ?? refuse('NO_MODEL', 'There is no trained model to save yet.');
-    const { config, epochs, testAccuracy } = this.trained!;
-    return saveModelAtomic(model, dir, {
-      createdAt: new Date().toISOString(),
-      engine: this.engine?.name ?? 'unknown',
-      config: { ...config },
-      epochsTrained: epochs,
-      testAccuracy,
-    });
+    const { config, epochs, testAccuracy } = this.trained ?? {
+      config: null,
+      epochs: 0,
+      testAccuracy: null,
+    };
+    try {
+      return await saveModelAtomic(model, dir, {
+        name: basename(dir),
+        createdAt: new Date().toISOString(),
+        engine: this.engine?.name ?? 'unknown',
+        config: { ...config },
+        epochsTrained: epochs,
+        testAccuracy,
+      });
+    } catch (e) {
+      throw new LibraryError(
+        storageError(e, `save the model "${basename(dir)}"`, 'Any earlier copy is unchanged.'),
+      );
+    }
+  }
+
+  /** Loads the model in `dir`; the current model stays until the new one is fully checked and built. */
+  private async load(dir: string): Promise<{ dir: string }> {
+    if (this.run) refuse('BUSY', 'Stop the training run before loading a model.');
+    const { model, trained } = await loadForSession(dir);
+    if (this.run) {
+      disposeModel(model);
+      refuse('BUSY', 'Stop the training run before loading a model.');
+    }
+    disposeModel(this.model);
+    this.model = model;
+    this.trained = trained;
+    return { dir };
   }
 
   private async testImages(indices: number[]): Promise<WorkerReplies['test-images']> {
@@ -234,7 +337,7 @@ export class TrainingSession {
 }
 
 export function internal(e: unknown): ErrorEnvelope {
-  if (e instanceof SessionError) return e.envelope;
+  if (e instanceof SessionError || e instanceof LibraryError) return e.envelope;
   return envelope(
     'INTERNAL',
     `Training failed: ${errorText(e)}`,

@@ -31,7 +31,7 @@ async function receive(raw: unknown): Promise<void> {
   }
   switch (command.type) {
     case 'init':
-      await session.init(command.engine, command.dataDir);
+      await session.init(command.engine, command.dataDir, command.checkpointDir ?? null);
       return;
     case 'request':
       try {

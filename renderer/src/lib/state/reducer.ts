@@ -220,6 +220,9 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
         epochsCompleted: Math.max(s.epochsCompleted, e.epochs),
       };
 
+    case 'checkpoint':
+      return s; // shown by the models panel (ModelsPanel.svelte), not part of the run view
+
     default:
       return assertNever(e);
   }

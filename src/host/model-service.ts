@@ -1,0 +1,139 @@
+// The model:* and checkpoint requests, answered by the host: file operations on the models folder
+// here (src/library, no TensorFlow), saving and loading through the worker. Every answer is a
+// Result; every failure an envelope that says what happened and what was left untouched.
+import { ModelLibrary } from '../library/library.ts';
+import { readCheckpointInfo } from '../library/checkpoint-files.ts';
+import { LibraryError, libraryError, storageError } from '../library/errors.ts';
+import type { Result } from '../shared/contract.ts';
+import type {
+  CheckpointInfo,
+  ExportModelArg,
+  ImportModelArg,
+  ModelInfo,
+  ModelList,
+  ModelNameArg,
+  RenameModelArg,
+  SaveModelArg,
+} from '../shared/models.ts';
+import type { FolderPicker } from './folders.ts';
+import type { TrainingHost } from './training-host.ts';
+
+export interface ModelDirs {
+  /** The models folder; null: model:* requests are refused (e.g. a bare test host). */
+  modelsDir: string | null;
+  /** The checkpoint folder the worker writes; null: no checkpoints. */
+  checkpointDir: string | null;
+}
+
+async function attempt<T>(doing: string, fn: () => Promise<T>, unchanged = ''): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    return { ok: false, error: storageError(e, doing, unchanged) };
+  }
+}
+
+export class ModelService {
+  private readonly library: ModelLibrary | null;
+
+  constructor(
+    private readonly host: TrainingHost,
+    private readonly dirs: ModelDirs,
+  ) {
+    this.library = dirs.modelsDir === null ? null : new ModelLibrary(dirs.modelsDir);
+  }
+
+  private lib(): ModelLibrary {
+    if (!this.library) throw libraryError('BAD_REQUEST', 'No models folder is set up here.');
+    return this.library;
+  }
+
+  list(): Promise<Result<ModelList>> {
+    return attempt('list the models', async () => {
+      const lib = this.lib();
+      return { folder: lib.root, models: await lib.list() };
+    });
+  }
+
+  save({ name, overwrite }: SaveModelArg): Promise<Result<ModelInfo>> {
+    return attempt(
+      `save the model "${name}"`,
+      () => {
+        const lib = this.lib();
+        return lib.exclusive(async () => {
+          const existing = await lib.find(name);
+          if (existing !== null && (!overwrite || existing !== name))
+            throw libraryError(
+              'NAME_TAKEN',
+              existing === name
+                ? `A model named "${name}" already exists. Replace it?`
+                : `A model named "${existing}" already exists; names differing only in case would clash on some disks.`,
+            );
+          const r = await this.host.request({ type: 'save', dir: lib.dirOf(name) });
+          if (!r.ok) throw new LibraryError(r.error);
+          return lib.info(name);
+        });
+      },
+      'Any earlier copy is unchanged.',
+    );
+  }
+
+  load({ name }: ModelNameArg): Promise<Result<ModelInfo>> {
+    return attempt(`load the model "${name}"`, async () => {
+      const lib = this.lib();
+      const found = await lib.require(name);
+      const r = await this.host.request({ type: 'load', dir: lib.dirOf(found) });
+      if (!r.ok) throw new LibraryError(r.error);
+      return lib.info(found);
+    });
+  }
+
+  rename({ from, to }: RenameModelArg): Promise<Result<ModelInfo>> {
+    return attempt(`rename "${from}"`, () => {
+      const lib = this.lib();
+      return lib.exclusive(() => lib.rename(from, to));
+    });
+  }
+
+  delete({ name }: ModelNameArg): Promise<Result<null>> {
+    return attempt(`delete "${name}"`, () => {
+      const lib = this.lib();
+      return lib.exclusive(async () => {
+        await lib.delete(name);
+        return null;
+      });
+    });
+  }
+
+  export(
+    { name, folder }: ExportModelArg,
+    picker: FolderPicker,
+  ): Promise<Result<{ dir: string } | null>> {
+    return attempt(`export "${name}"`, async () => {
+      const lib = this.lib();
+      await lib.require(name); // before asking for a folder
+      const target = await picker.exportFolder(folder, name);
+      if (target === null) return null;
+      return lib.exclusive(() => lib.exportTo(name, target));
+    });
+  }
+
+  import({ folder }: ImportModelArg, picker: FolderPicker): Promise<Result<ModelInfo | null>> {
+    return attempt('import the model', async () => {
+      const lib = this.lib();
+      const source = await picker.importFolder(folder);
+      if (source === null) return null;
+      return lib.exclusive(() => lib.importFrom(source));
+    });
+  }
+
+  checkpoint(): Promise<Result<CheckpointInfo | null>> {
+    return attempt('read the checkpoint', async () =>
+      this.dirs.checkpointDir === null ? null : readCheckpointInfo(this.dirs.checkpointDir),
+    );
+  }
+
+  resumeCheckpoint(): Promise<Result<{ runId: string }>> {
+    return this.host.request({ type: 'resume-checkpoint' });
+  }
+}

@@ -1,0 +1,311 @@
+// The checkpoint folder, without TensorFlow: what the worker writes after every epoch and reads
+// to resume, and what the host reads to offer "Resume". One folder, replaced atomically:
+//
+//   checkpoint/
+//     model.json       the network and its weights manifest, exactly like a saved model
+//     weights.bin      the weights after the last completed epoch
+//     optimizer.bin    Adam's first moments (m) then second moments (v), float32, in the order of
+//                      the model's trainable weights, each with that weight's shape
+//     checkpoint.json  run id, settings, epochs completed, Adam's iteration count and
+//                      hyper-parameters, the optimizer manifest, and the epochs' results and
+//                      batch losses (so a resumed run shows its whole history)
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { TrainConfig } from '../shared/config.ts';
+import { trainConfig, type ValidationError } from '../shared/validate.ts';
+import type { CheckpointInfo } from '../shared/models.ts';
+import { recoverDir, type AtomicOptions } from './atomic.ts';
+import {
+  ModelFileError,
+  MAX_WEIGHT_BYTES,
+  checkFinite,
+  readModelFolder,
+  readModelJson,
+  type ModelFiles,
+  type WeightSpec,
+} from './model-files.ts';
+
+export const CHECKPOINT_JSON = 'checkpoint.json';
+export const OPTIMIZER_BIN = 'optimizer.bin';
+export const CHECKPOINT_FORMAT = 'cnn-studio-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  elapsedSec: number;
+}
+
+export interface BatchRecord {
+  epoch: number;
+  losses: number[];
+  accuracies: number[];
+}
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  runId: string;
+  createdAt: string;
+  engine: string;
+  config: TrainConfig;
+  epochsCompleted: number;
+  /** Active training time so far, so a resumed run's clock continues. */
+  activeSeconds: number;
+  optimizer: {
+    className: 'Adam';
+    learningRate: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+    /** Optimizer steps taken (batches trained), which fixes Adam's bias correction. */
+    iterations: number;
+    /** m for every trainable weight, then v for every trainable weight. */
+    weights: WeightSpec[];
+  };
+  history: { epochs: EpochRecord[]; batches: BatchRecord[] };
+}
+
+export interface Checkpoint {
+  meta: CheckpointMeta;
+  model: ModelFiles;
+  /** optimizer.bin, exactly as long as meta.optimizer.weights need, all finite. */
+  optimizer: ArrayBuffer;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const bad = (problem: string, file: string): never => {
+  throw new ModelFileError('format', problem, file);
+};
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks checkpoint.json's parsed content; throws a ModelFileError naming the first problem. */
+export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta {
+  if (!isObject(json)) return bad('checkpoint.json is not a JSON object', file);
+  if (json['format'] !== CHECKPOINT_FORMAT || json['version'] !== CHECKPOINT_VERSION)
+    return bad(
+      `checkpoint.json is not a version ${CHECKPOINT_VERSION} CNN Studio checkpoint`,
+      file,
+    );
+  let config: TrainConfig;
+  try {
+    config = trainConfig(json['config'], 'config');
+  } catch (e) {
+    return bad(`checkpoint.json has unusable settings (${(e as ValidationError).message})`, file);
+  }
+  const { runId, createdAt, engine, epochsCompleted, activeSeconds, optimizer, history } = json;
+  if (typeof runId !== 'string' || runId.length === 0 || runId.length > 100)
+    return bad('checkpoint.json has no run id', file);
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)))
+    return bad('checkpoint.json has no valid date', file);
+  if (typeof engine !== 'string' || engine.length > 40)
+    return bad('checkpoint.json has no engine', file);
+  if (
+    !Number.isInteger(epochsCompleted) ||
+    (epochsCompleted as number) < 1 ||
+    (epochsCompleted as number) > config.epochs
+  )
+    return bad(
+      `checkpoint.json says ${String(epochsCompleted)} epochs completed, of ${config.epochs}`,
+      file,
+    );
+  if (!finite(activeSeconds) || activeSeconds < 0)
+    return bad('checkpoint.json has no training time', file);
+  if (!isObject(optimizer) || optimizer['className'] !== 'Adam')
+    return bad('checkpoint.json does not hold Adam optimizer state', file);
+  const { learningRate, beta1, beta2, epsilon, iterations, weights } = optimizer;
+  if (![learningRate, beta1, beta2, epsilon].every(finite))
+    return bad('checkpoint.json has invalid Adam hyper-parameters', file);
+  if (!Number.isSafeInteger(iterations) || (iterations as number) < 1)
+    return bad('checkpoint.json has an invalid Adam iteration count', file);
+  if (
+    !Array.isArray(weights) ||
+    weights.length === 0 ||
+    weights.length % 2 !== 0 ||
+    weights.length > 2000
+  )
+    return bad('checkpoint.json has no optimizer manifest', file);
+  const specs = weights.map((w, i): WeightSpec => {
+    if (
+      !isObject(w) ||
+      typeof w['name'] !== 'string' ||
+      w['dtype'] !== 'float32' ||
+      !Array.isArray(w['shape']) ||
+      !w['shape'].every(
+        (d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= 1e8,
+      )
+    )
+      return bad(`optimizer weight ${i + 1} in checkpoint.json is malformed`, file);
+    return { name: w['name'], shape: w['shape'] as number[], dtype: 'float32' };
+  });
+  if (!isObject(history) || !Array.isArray(history['epochs']) || !Array.isArray(history['batches']))
+    return bad('checkpoint.json has no run history', file);
+  const epochs = history['epochs'].map((e): EpochRecord => {
+    if (
+      !isObject(e) ||
+      !Number.isInteger(e['epoch']) ||
+      !['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'elapsedSec'].every((k) =>
+        finite(e[k]),
+      )
+    )
+      return bad('checkpoint.json has a malformed epoch record', file);
+    return {
+      epoch: e['epoch'] as number,
+      trainLoss: e['trainLoss'] as number,
+      trainAccuracy: e['trainAccuracy'] as number,
+      testLoss: e['testLoss'] as number,
+      testAccuracy: e['testAccuracy'] as number,
+      elapsedSec: e['elapsedSec'] as number,
+    };
+  });
+  const batches = history['batches'].map((b): BatchRecord => {
+    if (
+      !isObject(b) ||
+      !Number.isInteger(b['epoch']) ||
+      !Array.isArray(b['losses']) ||
+      !Array.isArray(b['accuracies']) ||
+      !b['losses'].every(finite) ||
+      !b['accuracies'].every((a) => finite(a) && a >= 0 && a <= 1)
+    )
+      return bad('checkpoint.json has a malformed batch record', file);
+    return {
+      epoch: b['epoch'] as number,
+      losses: b['losses'] as number[],
+      accuracies: b['accuracies'] as number[],
+    };
+  });
+  return {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    runId,
+    createdAt,
+    engine,
+    config,
+    epochsCompleted: epochsCompleted as number,
+    activeSeconds,
+    optimizer: {
+      className: 'Adam',
+      learningRate: learningRate as number,
+      beta1: beta1 as number,
+      beta2: beta2 as number,
+      epsilon: epsilon as number,
+      iterations: iterations as number,
+      weights: specs,
+    },
+    history: { epochs, batches },
+  };
+}
+
+async function readMeta(dir: string): Promise<CheckpointMeta | null> {
+  const file = join(dir, CHECKPOINT_JSON);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ModelFileError(
+      'unreadable',
+      `checkpoint.json cannot be read (${(e as Error).message})`,
+      file,
+    );
+  }
+  if (text.length > 64 * 1024 * 1024) return bad('checkpoint.json is too large', file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(
+      'json',
+      `checkpoint.json is not valid JSON (${(e as Error).message})`,
+      file,
+    );
+  }
+  return checkCheckpointMeta(json, file);
+}
+
+/**
+ * What the UI shows about the checkpoint in `dir`: null when there is none. Damaged files give
+ * an info with `problem` set (and not resumable) rather than an error, so the user learns why.
+ * Settles a crashed checkpoint write first.
+ */
+export async function readCheckpointInfo(
+  dir: string,
+  options: AtomicOptions = {},
+): Promise<CheckpointInfo | null> {
+  const folder = resolve(dir);
+  await recoverDir(folder, options);
+  let meta: CheckpointMeta | null;
+  try {
+    meta = await readMeta(folder);
+    if (meta) await readModelJson(folder);
+  } catch (e) {
+    if (!(e instanceof ModelFileError)) throw e;
+    return {
+      runId: null,
+      createdAt: null,
+      engine: null,
+      config: null,
+      epochsCompleted: 0,
+      testAccuracy: null,
+      resumable: false,
+      problem: e.problem,
+    };
+  }
+  if (meta === null) return null;
+  return {
+    runId: meta.runId,
+    createdAt: meta.createdAt,
+    engine: meta.engine,
+    config: meta.config,
+    epochsCompleted: meta.epochsCompleted,
+    testAccuracy: meta.history.epochs.at(-1)?.testAccuracy ?? null,
+    resumable: meta.epochsCompleted < meta.config.epochs,
+    problem: null,
+  };
+}
+
+/** Reads and checks the whole checkpoint; null when there is none. */
+export async function readCheckpoint(
+  dir: string,
+  options: AtomicOptions = {},
+): Promise<Checkpoint | null> {
+  const folder = resolve(dir);
+  await recoverDir(folder, options);
+  const meta = await readMeta(folder);
+  if (meta === null) return null;
+  const model = await readModelFolder(folder);
+  const file = join(folder, OPTIMIZER_BIN);
+  const expected = meta.optimizer.weights.reduce(
+    (n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4,
+    0,
+  );
+  if (expected > 2 * MAX_WEIGHT_BYTES) return bad('the optimizer manifest is too large', file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    throw new ModelFileError('missing', 'optimizer.bin is missing', file);
+  }
+  if (bytes.byteLength !== expected)
+    throw new ModelFileError(
+      'byte-length',
+      `optimizer.bin is ${bytes.byteLength} bytes, but the optimizer manifest needs exactly ${expected}`,
+      file,
+    );
+  const optimizer = new ArrayBuffer(expected);
+  new Uint8Array(optimizer).set(bytes);
+  checkFinite(meta.optimizer.weights, optimizer, file);
+  const half = meta.optimizer.weights.length / 2;
+  if (half !== model.weightSpecs.length)
+    return bad(
+      `the checkpoint has optimizer state for ${half} weights but the model has ${model.weightSpecs.length}`,
+      file,
+    );
+  return { meta, model, optimizer };
+}

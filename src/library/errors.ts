@@ -1,0 +1,63 @@
+// File-system failures as envelopes a user can act on: a full disk, a read-only folder, a missing
+// file. Used by the host (library operations) and the worker (saving, checkpoints) alike.
+import { basename } from 'node:path';
+import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import { ModelFileError } from './model-files.ts';
+
+/** A problem the user caused or can fix, already worded: NAME_TAKEN, NOT_FOUND, BAD_REQUEST. */
+export class LibraryError extends Error {
+  constructor(readonly envelope: ErrorEnvelope) {
+    super(envelope.message);
+    this.name = 'LibraryError';
+  }
+}
+
+export const libraryError = (
+  code: ErrorEnvelope['code'],
+  message: string,
+  detail?: string,
+): LibraryError => new LibraryError(envelope(code, message, detail));
+
+/**
+ * `doing` completes "Could not … ", e.g. `save the model "digits"`. `unchanged` is appended when
+ * the operation is atomic, e.g. "The previous copy is unchanged."
+ */
+export function storageError(e: unknown, doing: string, unchanged = ''): ErrorEnvelope {
+  if (e instanceof LibraryError) return e.envelope;
+  if (e instanceof ModelFileError)
+    return envelope('BAD_MODEL', `Could not ${doing}: ${e.problem}.`, e.file);
+  const err = e as NodeJS.ErrnoException;
+  const where = typeof err.path === 'string' ? err.path : undefined;
+  const tail = unchanged ? ` ${unchanged}` : '';
+  switch (err.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return envelope(
+        'STORAGE',
+        `Could not ${doing}: the disk is full. Free some space and try again.${tail}`,
+        where ?? err.message,
+      );
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return envelope(
+        'STORAGE',
+        `Could not ${doing}: permission denied${where ? ` for ${basename(where)}` : ''}.${tail}`,
+        where ?? err.message,
+      );
+    case 'ENAMETOOLONG':
+      return envelope('STORAGE', `Could not ${doing}: the path is too long.${tail}`, where);
+    case 'EIO':
+      return envelope(
+        'STORAGE',
+        `Could not ${doing}: the disk reported an I/O error.${tail}`,
+        where,
+      );
+    default:
+      return envelope(
+        'STORAGE',
+        `Could not ${doing}: ${err?.message ?? String(e)}${tail ? `.${tail}` : ''}`,
+        where,
+      );
+  }
+}

@@ -1,0 +1,357 @@
+// Reading a saved model folder (model.json + weights.bin) and checking it before anything uses it,
+// without TensorFlow, so the host can list and import models and the worker can load them.
+// Every check has its own ModelFileError kind and a message that says what is wrong:
+//
+//   json          model.json does not parse
+//   format        it is not a tfjs layers model (no topology, no weights manifest, quantised...)
+//   path          a manifest path that could leave the model's folder (absolute, "..", a URL...)
+//   byte-length   the weight files are not exactly as long as the manifest's specs add up to
+//   input-shape   the input is not [null, 28, 28, 1]
+//   output-shape  the output is not 10 units
+//   non-finite    a weight is NaN or infinite
+//   missing / unreadable / too-large   the files themselves
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+/** Far above ours (about 6 kB); a bigger model.json is not one of ours and is not parsed. */
+export const MAX_MODEL_JSON_BYTES = 4 * 1024 * 1024;
+/** Ours is 12.8 MB; this bounds what a tampered manifest can make us allocate. */
+export const MAX_WEIGHT_BYTES = 256 * 1024 * 1024;
+export const INPUT_SHAPE = [null, 28, 28, 1] as const;
+export const OUTPUT_UNITS = 10;
+
+export type ModelProblemKind =
+  | 'missing'
+  | 'unreadable'
+  | 'too-large'
+  | 'json'
+  | 'format'
+  | 'path'
+  | 'byte-length'
+  | 'input-shape'
+  | 'output-shape'
+  | 'non-finite';
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly kind: ModelProblemKind,
+    /** What is wrong, as a sentence. */
+    readonly problem: string,
+    /** The file (or folder) it is about. */
+    readonly file: string,
+  ) {
+    super(problem);
+    this.name = 'ModelFileError';
+  }
+}
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+/** model.json, checked: what tfjs needs to build the model, plus our metadata. */
+export interface ModelJson {
+  modelTopology: Record<string, unknown>;
+  /** Weight files in manifest order, each a plain file name inside the folder. */
+  paths: string[];
+  weightSpecs: WeightSpec[];
+  /** userDefinedMetadata, unchecked (see metaOf for the fields we read). */
+  meta: Record<string, unknown> | null;
+  /** Sum of the specs' sizes: what the weight files must add up to exactly. */
+  expectedBytes: number;
+}
+
+export interface ModelFiles extends ModelJson {
+  /** The weight files concatenated, exactly expectedBytes long, 4-byte aligned. */
+  weightData: ArrayBuffer;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why a manifest path is unsafe, or null. Only plain file names are accepted: whatever the
+ * platform, such a name resolves inside the model's folder.
+ */
+export function manifestPathProblem(p: unknown): string | null {
+  if (typeof p !== 'string' || p === '') return 'a weight file path is empty or not text';
+  const shown = JSON.stringify(p.slice(0, 200));
+  if (/^[a-z][a-z0-9+.-]*:/i.test(p)) return `the weight file ${shown} is a URL or a drive path`;
+  if (p.startsWith('/') || p.startsWith('\\'))
+    return `the weight file ${shown} is an absolute path`;
+  if (p.split(/[/\\]/).includes('..')) return `the weight file ${shown} points outside the folder`;
+  if (/[/\\]/.test(p)) return `the weight file ${shown} is in a subfolder`;
+  if (p === '.' || p.includes('\0') || p.length > 255)
+    return `the weight file ${shown} is not a valid file name`;
+  return null;
+}
+
+const DTYPE_BYTES = { float32: 4 } as const;
+
+function checkSpec(v: unknown, i: number, file: string): WeightSpec {
+  const bad = (why: string): never => {
+    throw new ModelFileError('format', `weight ${i + 1} in the manifest ${why}`, file);
+  };
+  if (!isObject(v)) return bad('is not an object');
+  const { name, shape, dtype } = v;
+  if (typeof name !== 'string' || name === '' || name.length > 500) return bad('has no name');
+  if ('quantization' in v && v['quantization'] != null)
+    return bad(`(${name}) is quantised; CNN Studio reads float32 weights only`);
+  if (dtype !== 'float32') return bad(`(${name}) has dtype ${JSON.stringify(dtype)}, not float32`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length > 8 ||
+    !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= 1e8)
+  )
+    return bad(`(${name}) has an invalid shape ${JSON.stringify(shape)?.slice(0, 100)}`);
+  return { name, shape: shape as number[], dtype };
+}
+
+/** Parses and checks model.json's text. `file` is its path, for messages. */
+export function parseModelJson(text: string, file: string): ModelJson {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(
+      'json',
+      `model.json is not valid JSON (${(e as Error).message})`,
+      file,
+    );
+  }
+  if (!isObject(json)) throw new ModelFileError('json', 'model.json is not a JSON object', file);
+  if (json['format'] !== undefined && json['format'] !== 'layers-model')
+    throw new ModelFileError(
+      'format',
+      `model.json is a ${JSON.stringify(json['format'])} model; CNN Studio loads tfjs layers models`,
+      file,
+    );
+  const topology = json['modelTopology'];
+  if (!isObject(topology))
+    throw new ModelFileError('format', 'model.json has no modelTopology (the network)', file);
+  const manifest = json['weightsManifest'];
+  if (!Array.isArray(manifest) || manifest.length === 0 || manifest.length > 1000)
+    throw new ModelFileError('format', 'model.json has no weightsManifest', file);
+  const paths: string[] = [];
+  const weightSpecs: WeightSpec[] = [];
+  for (const group of manifest) {
+    if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights']))
+      throw new ModelFileError('format', 'a weightsManifest entry lacks paths or weights', file);
+    for (const p of group['paths']) {
+      const problem = manifestPathProblem(p);
+      if (problem !== null) throw new ModelFileError('path', problem, file);
+      paths.push(p as string);
+    }
+    for (const w of group['weights']) weightSpecs.push(checkSpec(w, weightSpecs.length, file));
+  }
+  if (paths.length === 0)
+    throw new ModelFileError('format', 'the manifest names no weight file', file);
+  let expectedBytes = 0;
+  for (const s of weightSpecs)
+    expectedBytes += s.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[s.dtype];
+  if (expectedBytes > MAX_WEIGHT_BYTES)
+    throw new ModelFileError(
+      'too-large',
+      `the manifest describes ${expectedBytes} bytes of weights, more than the ${MAX_WEIGHT_BYTES} allowed`,
+      file,
+    );
+  checkTopology(topology, file);
+  const meta = json['userDefinedMetadata'];
+  return {
+    modelTopology: topology,
+    paths,
+    weightSpecs,
+    meta: isObject(meta) ? meta : null,
+    expectedBytes,
+  };
+}
+
+const shapeText = (s: unknown): string =>
+  Array.isArray(s) ? `[${s.map((d) => (d === null ? 'null' : String(d))).join(', ')}]` : String(s);
+
+/**
+ * The input and output checks that can be read off a Keras-style topology: the declared batch
+ * input shape and, when the last layer is Dense, its units. The worker repeats both on the built
+ * model, which also covers topologies this cannot read.
+ */
+export function checkTopology(topology: Record<string, unknown>, file: string): void {
+  const config = topology['config'];
+  const layers = isObject(config) ? config['layers'] : Array.isArray(config) ? config : undefined;
+  if (!Array.isArray(layers) || layers.length === 0)
+    throw new ModelFileError('format', 'the model topology lists no layers', file);
+  const cfg = (l: unknown): Record<string, unknown> =>
+    isObject(l) && isObject(l['config']) ? l['config'] : {};
+  const declared = layers
+    .map((l) => cfg(l)['batch_input_shape'] ?? cfg(l)['batchInputShape'])
+    .find((s) => s !== undefined);
+  if (declared !== undefined) checkInputShape(declared, file);
+  const last = layers.at(-1);
+  if (isObject(last) && last['class_name'] === 'Dense') {
+    const units = cfg(last)['units'];
+    if (units !== OUTPUT_UNITS) checkOutputShape([null, units], file);
+  }
+}
+
+export function checkInputShape(shape: unknown, file: string): void {
+  const ok =
+    Array.isArray(shape) &&
+    shape.length === INPUT_SHAPE.length &&
+    shape.every((d, i) => d === INPUT_SHAPE[i]);
+  if (!ok)
+    throw new ModelFileError(
+      'input-shape',
+      `the model's input is ${shapeText(shape)}; CNN Studio needs [null, 28, 28, 1] (one 28×28 grey image)`,
+      file,
+    );
+}
+
+export function checkOutputShape(shape: unknown, file: string): void {
+  const ok = Array.isArray(shape) && shape.length === 2 && shape[1] === OUTPUT_UNITS;
+  if (!ok)
+    throw new ModelFileError(
+      'output-shape',
+      `the model's output is ${shapeText(shape)}; CNN Studio needs 10 units, one per digit`,
+      file,
+    );
+}
+
+/** Throws unless every float32 weight is finite; names the first bad weight and index. */
+export function checkFinite(specs: readonly WeightSpec[], data: ArrayBuffer, file: string): void {
+  const all = new Float32Array(data);
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < n; i++) {
+      const x = all[offset + i]!;
+      if (x - x !== 0)
+        throw new ModelFileError(
+          'non-finite',
+          `weight ${s.name} holds ${x} at index ${i}; every weight must be a finite number`,
+          file,
+        );
+    }
+    offset += n;
+  }
+}
+
+async function readLimited(path: string, limit: number, what: string): Promise<Buffer> {
+  let info;
+  try {
+    info = await lstat(path);
+  } catch {
+    throw new ModelFileError('missing', `${what} is missing`, path);
+  }
+  // A symlink could point anywhere on the disk: the folder must hold the real files.
+  if (info.isSymbolicLink())
+    throw new ModelFileError(
+      'path',
+      `${what} is a symbolic link; copy the real file instead`,
+      path,
+    );
+  if (!info.isFile()) throw new ModelFileError('unreadable', `${what} is not a file`, path);
+  if (info.size > limit)
+    throw new ModelFileError(
+      'too-large',
+      `${what} is ${info.size} bytes, over the ${limit} allowed`,
+      path,
+    );
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new ModelFileError(
+      'unreadable',
+      `${what} cannot be read (${(e as Error).message})`,
+      path,
+    );
+  }
+}
+
+/** Reads and checks model.json only (listing). */
+export async function readModelJson(dir: string): Promise<ModelJson> {
+  const folder = resolve(dir);
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory())
+    throw new ModelFileError(
+      'missing',
+      `the model folder ${basename(folder)} does not exist`,
+      folder,
+    );
+  const file = join(folder, MODEL_JSON);
+  const text = (await readLimited(file, MAX_MODEL_JSON_BYTES, 'model.json')).toString('utf8');
+  return parseModelJson(text, file);
+}
+
+/** Total size of the weight files, for listing (no content read). */
+export async function weightBytesOnDisk(dir: string, json: ModelJson): Promise<number> {
+  let total = 0;
+  for (const p of json.paths) total += (await stat(join(dir, p)).catch(() => null))?.size ?? 0;
+  return total;
+}
+
+/**
+ * Reads a model folder and checks everything: model.json, the manifest paths, that the weight
+ * files add up to exactly the specs' byte length, the shapes that can be read off the topology,
+ * and that every weight is finite.
+ */
+export async function readModelFolder(dir: string): Promise<ModelFiles> {
+  const folder = resolve(dir);
+  const json = await readModelJson(folder);
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (const p of json.paths) {
+    const path = join(folder, p);
+    // manifestPathProblem already refuses anything but a plain name; this is the belt to its braces.
+    if (!path.startsWith(folder + sep))
+      throw new ModelFileError('path', `the weight file ${p} is outside the folder`, path);
+    const bytes = await readLimited(path, MAX_WEIGHT_BYTES - total, p);
+    total += bytes.byteLength;
+    parts.push(bytes);
+  }
+  if (total !== json.expectedBytes) {
+    const names = json.paths.join(' + ');
+    throw new ModelFileError(
+      'byte-length',
+      `${names} ${json.paths.length > 1 ? 'are' : 'is'} ${total} bytes, but the manifest's weights need exactly ${json.expectedBytes}`,
+      join(folder, json.paths[0]!),
+    );
+  }
+  // A fresh, aligned buffer: Float32Array views need a multiple-of-4 offset.
+  const weightData = new ArrayBuffer(total);
+  const view = new Uint8Array(weightData);
+  let at = 0;
+  for (const part of parts) {
+    view.set(part, at);
+    at += part.byteLength;
+  }
+  checkFinite(json.weightSpecs, weightData, join(folder, json.paths[0]!));
+  return { ...json, weightData };
+}
+
+/** The metadata fields we write (see src/model/store.ts), each checked, unknown ones dropped. */
+export function metaOf(meta: Record<string, unknown> | null): {
+  name: string | null;
+  createdAt: string | null;
+  engine: string | null;
+  config: Record<string, unknown> | null;
+  epochsTrained: number | null;
+  testAccuracy: number | null;
+} {
+  const m = meta ?? {};
+  const text = (v: unknown, max = 200): string | null =>
+    typeof v === 'string' && v.length <= max ? v : null;
+  const num = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isFinite(v) ? v : null;
+  const createdAt = text(m['createdAt'], 40);
+  return {
+    name: text(m['name']),
+    createdAt: createdAt !== null && !Number.isNaN(Date.parse(createdAt)) ? createdAt : null,
+    engine: text(m['engine'], 40),
+    config: isObject(m['config']) ? m['config'] : null,
+    epochsTrained: num(m['epochsTrained']),
+    testAccuracy: num(m['testAccuracy']),
+  };
+}

@@ -1,0 +1,62 @@
+// Loading a saved model: the folder is read and checked without TensorFlow first (model.json,
+// manifest paths, byte lengths, finite weights; src/library/model-files.ts), then built into a
+// brand-new model whose input and output shapes are checked again on the real graph. The caller
+// swaps it in only when all of this succeeded, so a bad file never leaves a half-loaded model.
+import * as tf from '@tensorflow/tfjs';
+import {
+  ModelFileError,
+  checkInputShape,
+  checkOutputShape,
+  readModelFolder,
+  type ModelFiles,
+} from '../library/model-files.ts';
+
+/** Builds a fresh model from checked files; throws a ModelFileError if tfjs cannot or the shapes are wrong. */
+export async function buildFromFiles(files: ModelFiles, file: string): Promise<tf.LayersModel> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: files.modelTopology,
+        weightSpecs: files.weightSpecs,
+        weightData: files.weightData,
+      }),
+      { strict: true },
+    );
+  } catch (e) {
+    throw new ModelFileError(
+      'format',
+      `the network in model.json cannot be built (${(e as Error).message})`,
+      file,
+    );
+  }
+  try {
+    if (model.inputs.length !== 1)
+      throw new ModelFileError(
+        'input-shape',
+        `the model has ${model.inputs.length} inputs; CNN Studio needs one`,
+        file,
+      );
+    checkInputShape(model.inputs[0]!.shape, file);
+    if (model.outputs.length !== 1)
+      throw new ModelFileError(
+        'output-shape',
+        `the model has ${model.outputs.length} outputs; CNN Studio needs one`,
+        file,
+      );
+    checkOutputShape(model.outputs[0]!.shape, file);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** Reads, checks and builds the model in `dir`. */
+export async function loadModelFolder(
+  dir: string,
+): Promise<{ model: tf.LayersModel; files: ModelFiles }> {
+  const files = await readModelFolder(dir);
+  const model = await buildFromFiles(files, dir);
+  return { model, files };
+}

@@ -1,0 +1,210 @@
+// The worker's side of models that last: loading a saved model, recording a run so every epoch
+// can be checkpointed, and reading a checkpoint back to resume. TrainingSession calls these;
+// errors come out as LibraryErrors carrying the envelope the user sees.
+import type * as tf from '@tensorflow/tfjs';
+import { basename } from 'node:path';
+import {
+  readCheckpoint,
+  type BatchRecord,
+  type Checkpoint,
+  type CheckpointMeta,
+  type EpochRecord,
+} from '../library/checkpoint-files.ts';
+import { LibraryError, libraryError, storageError } from '../library/errors.ts';
+import { ModelFileError, metaOf } from '../library/model-files.ts';
+import { loadModelFolder } from '../model/load.ts';
+import type { TrainConfig } from '../shared/config.ts';
+import { envelope } from '../shared/errors.ts';
+import type { TrainingEvent } from '../shared/events.ts';
+import { trainConfig } from '../shared/validate.ts';
+import { restoreFromCheckpoint, writeCheckpoint } from '../training/checkpoint.ts';
+
+/** Frees a model and its optimizer (compile() with an optimizer object does not hand it over). */
+export function disposeModel(model: tf.LayersModel | null): void {
+  if (!model) return;
+  const optimizer = model.optimizer as tf.Optimizer | undefined;
+  model.dispose();
+  optimizer?.dispose();
+}
+
+const badModel = (e: unknown, doing: string): unknown =>
+  e instanceof ModelFileError
+    ? new LibraryError(envelope('BAD_MODEL', `Cannot ${doing}: ${e.problem}.`, e.file))
+    : e;
+
+export interface Trained {
+  config: TrainConfig | null;
+  epochs: number;
+  testAccuracy: number | null;
+}
+
+/**
+ * Reads, checks and builds the model in `dir` into a new model; nothing of the current one is
+ * touched, so a failure leaves it as it was.
+ */
+export async function loadForSession(
+  dir: string,
+): Promise<{ model: tf.LayersModel; trained: Trained }> {
+  let loaded;
+  try {
+    loaded = await loadModelFolder(dir);
+  } catch (e) {
+    throw badModel(e, `load "${basename(dir)}"`);
+  }
+  const meta = metaOf(loaded.files.meta);
+  let config: TrainConfig | null = null;
+  try {
+    config = meta.config === null ? null : trainConfig(meta.config, 'config');
+  } catch {
+    config = null;
+  }
+  return {
+    model: loaded.model,
+    trained: {
+      config,
+      epochs: meta.epochsTrained ?? 0,
+      testAccuracy: meta.testAccuracy,
+    },
+  };
+}
+
+/** The checkpoint in `dir`, checked and ready to resume with data of `batchesPerEpoch` batches. */
+export async function resumable(
+  dir: string,
+  batchesPerEpoch: (config: TrainConfig) => number,
+): Promise<{ checkpoint: Checkpoint; model: tf.LayersModel }> {
+  let cp: Checkpoint | null;
+  try {
+    cp = await readCheckpoint(dir);
+  } catch (e) {
+    throw badModel(e, 'resume from the checkpoint');
+  }
+  if (cp === null) throw libraryError('NOT_FOUND', 'There is no checkpoint to resume from.');
+  const { config, epochsCompleted, optimizer } = cp.meta;
+  if (epochsCompleted >= config.epochs)
+    throw libraryError(
+      'BAD_REQUEST',
+      `The last run already completed all ${config.epochs} epochs; there is nothing to resume.`,
+    );
+  const steps = epochsCompleted * batchesPerEpoch(config);
+  if (optimizer.iterations !== steps)
+    throw libraryError(
+      'BAD_MODEL',
+      `Cannot resume from the checkpoint: Adam took ${optimizer.iterations} steps, but ${epochsCompleted} epochs of this dataset are ${steps} batches. Was it made with other data?`,
+      dir,
+    );
+  try {
+    return { checkpoint: cp, model: await restoreFromCheckpoint(cp, dir) };
+  } catch (e) {
+    throw badModel(e, 'resume from the checkpoint');
+  }
+}
+
+type Event<T extends TrainingEvent['type']> = Extract<TrainingEvent, { type: T }>;
+
+/**
+ * Keeps what a checkpoint records about the run: every epoch's results and batch losses (from a
+ * resumed checkpoint's history onwards), and writes the checkpoint after each epoch.
+ */
+export class RunRecorder {
+  private readonly epochs: EpochRecord[];
+  private readonly batches: BatchRecord[];
+
+  constructor(private readonly resumed: CheckpointMeta | null) {
+    this.epochs = resumed ? resumed.history.epochs.map((e) => ({ ...e })) : [];
+    this.batches = resumed
+      ? resumed.history.batches.map((b) => ({
+          ...b,
+          losses: [...b.losses],
+          accuracies: [...b.accuracies],
+        }))
+      : [];
+  }
+
+  /** Call with every event of this run, in order. */
+  observe(e: TrainingEvent): void {
+    if (e.type === 'batch') {
+      let record = this.batches.find((b) => b.epoch === e.epoch);
+      if (!record) this.batches.push((record = { epoch: e.epoch, losses: [], accuracies: [] }));
+      record.losses.length = e.firstBatch - 1; // a repeat overwrites, a gap stays a gap
+      record.losses.push(...e.losses);
+      record.accuracies.length = e.firstBatch - 1;
+      record.accuracies.push(...e.accuracies);
+    } else if (e.type === 'epoch-end') {
+      const { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, elapsedSec } = e;
+      const i = this.epochs.findIndex((r) => r.epoch === epoch);
+      const record = { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, elapsedSec };
+      if (i >= 0) this.epochs[i] = record;
+      else this.epochs.push(record);
+    }
+  }
+
+  /** Events that redraw the resumed epochs under the new run's id, sent after run-started. */
+  replay(runId: string, batchesPerEpoch: number): TrainingEvent[] {
+    if (!this.resumed) return [];
+    const out: TrainingEvent[] = [];
+    for (const e of this.resumed.history.epochs) {
+      const b = this.resumed.history.batches.find((r) => r.epoch === e.epoch);
+      if (b && b.losses.length > 0 && b.losses.length <= batchesPerEpoch) {
+        const batch: Event<'batch'> = {
+          type: 'batch',
+          runId,
+          epoch: e.epoch,
+          firstBatch: 1,
+          batchesPerEpoch,
+          losses: b.losses,
+          accuracies: b.accuracies,
+          imagesPerSec: 0,
+          elapsedSec: e.elapsedSec,
+          etaSec: 0,
+        };
+        out.push(batch);
+      }
+      out.push({ type: 'epoch-end', runId, ...e });
+    }
+    return out;
+  }
+
+  /**
+   * Writes the checkpoint for `epoch` and returns the event reporting it. A failure (a full disk)
+   * is reported, not thrown: the run goes on, and the previous checkpoint stays intact.
+   */
+  async checkpoint(
+    dir: string,
+    model: tf.LayersModel,
+    run: {
+      runId: string;
+      engine: string;
+      config: TrainConfig;
+      epoch: number;
+      activeSeconds: number;
+    },
+  ): Promise<Event<'checkpoint'>> {
+    const { runId, epoch } = run;
+    try {
+      await writeCheckpoint(dir, model, {
+        runId,
+        engine: run.engine,
+        config: run.config,
+        epochsCompleted: epoch,
+        activeSeconds: run.activeSeconds,
+        history: {
+          epochs: this.epochs.filter((e) => e.epoch <= epoch),
+          batches: this.batches.filter((b) => b.epoch <= epoch),
+        },
+      });
+      return { type: 'checkpoint', runId, epoch, error: null };
+    } catch (e) {
+      return {
+        type: 'checkpoint',
+        runId,
+        epoch,
+        error: storageError(
+          e,
+          `save the checkpoint after epoch ${epoch}`,
+          'Training goes on; the previous checkpoint is unchanged.',
+        ),
+      };
+    }
+  }
+}
