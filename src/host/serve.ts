@@ -14,6 +14,8 @@ import { ENGINE_CHOICES, type EngineChoice } from '../shared/config.ts';
 import { engineChoice } from '../shared/ipc-validate.ts';
 import { AccessPolicy, isLoopback, newToken, urlHost } from './access.ts';
 import { createDispatcher } from './dispatch.ts';
+import { noFolders, typedFolders } from './folders.ts';
+import { homedir } from 'node:os';
 import { spawnSourceWorker } from './spawn-worker.ts';
 import {
   FALLBACK_CSP,
@@ -39,6 +41,10 @@ export interface ServerOptions {
   trainingHost?: TrainingHost;
   engine?: EngineChoice;
   dataDir?: string | null;
+  /** The models folder (npm run serve: --models, default ~/.cnn-studio/models); none if absent. */
+  modelsDir?: string | null;
+  /** Where each epoch's checkpoint goes (default ~/.cnn-studio/checkpoint); none if absent. */
+  checkpointDir?: string | null;
   /** Fixed token (tests); default 24 random bytes, base64url. */
   token?: string;
   log?: (message: string) => void;
@@ -73,6 +79,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       spawn: () => spawnSourceWorker(),
       engine: options.engine ?? 'auto',
       dataDir: options.dataDir ?? null,
+      modelsDir: options.modelsDir ?? null,
+      checkpointDir: options.checkpointDir ?? null,
       log,
     });
   if (ownsHost) host.warmUp();
@@ -100,7 +108,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const access = policy;
 
   const ws = attachWsTransport(server, {
-    dispatch: createDispatcher(host),
+    // The page runs in a browser, where the server cannot show a folder dialog: export and import
+    // take a typed path, and only while the server is reachable from this computer alone.
+    dispatch: createDispatcher(host, {
+      folders: isLoopback(bindHost)
+        ? typedFolders()
+        : noFolders(
+            'Export and import by folder path work only while the server listens on this computer alone (the default 127.0.0.1).',
+          ),
+    }),
     subscribe: (listener) => host.onEvent(listener),
     admit: (req) => access.admitSocket(req),
     log,
@@ -197,6 +213,9 @@ Opens CNN Studio in your browser instead of the Electron window.
   --host H      interface to bind (default 127.0.0.1; anything else exposes the app)
   --engine E    ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
   --data DIR    read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
+  --models DIR  keep saved models in DIR (default: $CNN_STUDIO_HOME/models, ~/.cnn-studio/models)
+  --checkpoint-dir DIR
+                write each epoch's checkpoint to DIR (default: $CNN_STUDIO_HOME/checkpoint)
   -h, --help    show this help`;
 
 export function parseServeArgs(
@@ -214,6 +233,8 @@ export function parseServeArgs(
         host: { type: 'string' },
         engine: { type: 'string' },
         data: { type: 'string' },
+        models: { type: 'string' },
+        'checkpoint-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -228,6 +249,9 @@ export function parseServeArgs(
     throw new Error('--host needs a value.');
   if (values.data !== undefined && values.data.trim() === '')
     throw new Error('--data needs a folder path.');
+  for (const flag of ['models', 'checkpoint-dir'] as const)
+    if (values[flag] !== undefined && values[flag].trim() === '')
+      throw new Error(`--${flag} needs a folder path.`);
   const raw = values.engine ?? env.CNN_STUDIO_ENGINE ?? 'auto';
   const source = values.engine !== undefined ? '--engine' : 'CNN_STUDIO_ENGINE';
   let engine: EngineChoice;
@@ -238,7 +262,16 @@ export function parseServeArgs(
   }
   return {
     help: values.help === true,
-    options: { port, host: values.host ?? '127.0.0.1', engine, dataDir: values.data ?? null },
+    options: {
+      port,
+      host: values.host ?? '127.0.0.1',
+      engine,
+      dataDir: values.data ?? null,
+      ...(values.models !== undefined && { modelsDir: resolve(values.models) }),
+      ...(values['checkpoint-dir'] !== undefined && {
+        checkpointDir: resolve(values['checkpoint-dir']),
+      }),
+    },
   };
 }
 
@@ -275,7 +308,12 @@ async function main(): Promise<void> {
       `Warning: --host ${options.host} makes CNN Studio reachable from other machines. ` +
         'Anyone with the link below can control training on this computer.',
     );
-  const running = await startServer(options);
+  const home = process.env.CNN_STUDIO_HOME ?? join(homedir(), '.cnn-studio');
+  const running = await startServer({
+    ...options,
+    modelsDir: options.modelsDir ?? join(home, 'models'),
+    checkpointDir: options.checkpointDir ?? join(home, 'checkpoint'),
+  });
   console.log(`CNN Studio is running at ${running.url}`);
   console.log('Press Ctrl+C to stop.');
   let stopping = false;

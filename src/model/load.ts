@@ -11,6 +11,14 @@ import {
   type ModelFiles,
 } from '../library/model-files.ts';
 
+/** Frees a model and its optimizer (compile() with an optimizer object does not hand it over). */
+export function disposeModel(model: tf.LayersModel | null): void {
+  if (!model) return;
+  const optimizer = model.optimizer as tf.Optimizer | undefined;
+  model.dispose();
+  optimizer?.dispose();
+}
+
 /** Builds a fresh model from checked files; throws a ModelFileError if tfjs cannot or the shapes are wrong. */
 export async function buildFromFiles(files: ModelFiles, file: string): Promise<tf.LayersModel> {
   let model: tf.LayersModel;

@@ -6,6 +6,7 @@ import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
 import type { Inspection, Prediction, WorkerStatus } from './worker-protocol.ts';
 import type {
   CheckpointInfo,
+  ChooseFolderArg,
   ExportModelArg,
   ImportModelArg,
   ModelInfo,
@@ -39,6 +40,8 @@ export interface InvokeChannels {
   'model:export': [ExportModelArg, { dir: string } | null];
   /** Copies a checked model folder the user picks into the library; null if cancelled. */
   'model:import': [ImportModelArg, ModelInfo | null];
+  /** Moves the library to a folder the user picks (desktop: a dialog); null if cancelled. */
+  'model:choose-folder': [ChooseFolderArg, ModelList | null];
   /** The last run's checkpoint, or null if there is none. */
   'training:checkpoint': [null, CheckpointInfo | null];
   /** Continues the checkpointed run after its last completed epoch. */
@@ -82,6 +85,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'model:delete',
   'model:export',
   'model:import',
+  'model:choose-folder',
   'training:checkpoint',
   'training:resume-checkpoint',
 ];

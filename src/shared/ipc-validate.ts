@@ -6,6 +6,7 @@ import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.
 import { ValidationError, float32Array, literal, nul, object, type Guard } from './guard.ts';
 import { IMAGE_PIXELS, testIndices, trainConfig } from './validate.ts';
 import {
+  chooseFolderArg,
   exportModelArg,
   importModelArg,
   modelNameArg,
@@ -41,6 +42,7 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'model:delete': modelNameArg,
   'model:export': exportModelArg,
   'model:import': importModelArg,
+  'model:choose-folder': chooseFolderArg,
   'training:checkpoint': nul,
   'training:resume-checkpoint': nul,
 };

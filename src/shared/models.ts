@@ -119,3 +119,6 @@ export const exportModelArg: Guard<ExportModelArg> = object({
   folder: nullable(folderPath),
 });
 export const importModelArg: Guard<ImportModelArg> = object({ folder: nullable(folderPath) });
+/** model:choose-folder takes the same argument as import: null asks with a dialog. */
+export type ChooseFolderArg = ImportModelArg;
+export const chooseFolderArg: Guard<ChooseFolderArg> = importModelArg;

@@ -29,6 +29,7 @@ import {
   type WeightSpec,
 } from '../library/model-files.ts';
 import { buildModel, compileModel } from '../model/cnn.ts';
+import { disposeModel } from '../model/load.ts';
 import { modelArtifacts } from '../model/store.ts';
 import type { TrainConfig } from '../shared/config.ts';
 
@@ -180,7 +181,7 @@ export async function restoreFromCheckpoint(cp: Checkpoint, file: string): Promi
     tf.dispose(named.map((n) => n.tensor));
     return model;
   } catch (e) {
-    model.dispose();
+    disposeModel(model);
     throw e;
   }
 }

@@ -13,19 +13,12 @@ import {
 import { LibraryError, libraryError, storageError } from '../library/errors.ts';
 import { ModelFileError, metaOf } from '../library/model-files.ts';
 import { loadModelFolder } from '../model/load.ts';
+export { disposeModel } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import { envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { trainConfig } from '../shared/validate.ts';
 import { restoreFromCheckpoint, writeCheckpoint } from '../training/checkpoint.ts';
-
-/** Frees a model and its optimizer (compile() with an optimizer object does not hand it over). */
-export function disposeModel(model: tf.LayersModel | null): void {
-  if (!model) return;
-  const optimizer = model.optimizer as tf.Optimizer | undefined;
-  model.dispose();
-  optimizer?.dispose();
-}
 
 const badModel = (e: unknown, doing: string): unknown =>
   e instanceof ModelFileError
