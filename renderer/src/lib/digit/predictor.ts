@@ -1,7 +1,9 @@
 // Predict-as-you-draw without flooding the worker: one request in flight at a time, and the image is
 // captured only when a request is about to go, so it is always the newest drawing and a fast pen
-// never queues up stale work. While a stroke is in progress it asks model:predict (small and fast);
-// at the end of a stroke model:inspect (the same probabilities plus the feature maps).
+// never queues up stale work. Every drawing is first sent to model:predict (784 numbers out, 10
+// back: the bars update within a few ms of the answer); at the end of a stroke, when nothing newer
+// is waiting, the same drawing then goes to model:inspect for the feature maps (~38 000 numbers,
+// too slow to hold the bars up for).
 //
 // No DOM and no Svelte: the drawing is read through `capture`, answers go to the callbacks.
 import type { Result } from '../../../../src/shared/contract.ts';
@@ -17,6 +19,8 @@ export interface PredictorOptions {
   /** The pad is blank: nothing was sent. */
   onBlank: () => void;
   onError: (error: ErrorEnvelope) => void;
+  /** Nothing is pending or in flight any more: the answer on screen is for the current drawing. */
+  onSettled?: () => void;
   /** Minimum time between requests while drawing (default 0: as fast as answers come back). */
   minIntervalMs?: number;
   now?: () => number;
@@ -26,7 +30,7 @@ export interface PredictorOptions {
 export interface Answer {
   pixels: Float32Array;
   probabilities: number[];
-  /** Present when the request was model:inspect. */
+  /** Present on the model:inspect answer that follows a stroke's model:predict answer. */
   inspection: Inspection | null;
   /** `request()`'s `since`, passed through (e.g. the end-of-stroke time, for latency). */
   since: number | null;
@@ -87,7 +91,7 @@ export class Predictor {
           continue;
         }
         this.#lastSent = now();
-        const r = want.maps ? await this.#o.inspect(pixels) : await this.#o.predict(pixels);
+        const r = await this.#o.predict(pixels);
         if (generation !== this.#generation) continue; // cleared while it was on its way
         if (!r.ok) {
           this.#o.onError(r.error);
@@ -96,12 +100,27 @@ export class Predictor {
         this.#o.onResult({
           pixels,
           probabilities: r.value.probabilities,
-          inspection: want.maps ? (r.value as Inspection) : null,
+          inspection: null,
           since: want.since,
+        });
+        // The maps, unless the drawing has already changed again (its own stroke end asks).
+        if (!want.maps || this.#want !== null) continue;
+        const m = await this.#o.inspect(pixels);
+        if (generation !== this.#generation) continue;
+        if (!m.ok) {
+          this.#o.onError(m.error);
+          continue;
+        }
+        this.#o.onResult({
+          pixels,
+          probabilities: m.value.probabilities,
+          inspection: m.value,
+          since: null,
         });
       }
     } finally {
       this.#busy = false;
     }
+    this.#o.onSettled?.();
   }
 }

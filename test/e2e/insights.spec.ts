@@ -1,0 +1,119 @@
+// Inside the network (issue 4), end to end: the live filter grid during a run, draw-and-predict
+// with the mouse after it, and the confusion matrix's cells opening their test images.
+import { DIGITS, InsightsPage, type Stroke } from './pages/insights-page.ts';
+import { expect, test } from './support/fixtures.ts';
+import { shortRun } from './support/runs.ts';
+
+/** 20 batches of 25 (a filter snapshot every 5) and 300 test images: a few seconds of CPU. */
+const RUN = { trainLimit: 500, batchSize: 25, testLimit: 300, learningRate: 0.001 };
+
+test('the filter grid shows 32 first-layer filters that change as the network learns', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  const insights = new InsightsPage(studio.page);
+  await insights.openTab('filters');
+  await studio.startRun(shortRun(RUN));
+
+  await expect(insights.conv1).toHaveCount(32);
+  const first = await insights.filtersVersion();
+  const before = await insights.canvasData(insights.conv1);
+  await expect.poll(() => insights.filtersVersion()).not.toBe(first);
+  const after = await insights.canvasData(insights.conv1);
+  expect(after).toHaveLength(32);
+  const changed = after.filter((d, i) => d !== before[i]).length;
+  expect(changed, `filters redrawn between snapshot ${first} and the next`).toBeGreaterThan(16);
+  // Every canvas holds a 5×5 image.
+  const sizes = await insights.conv1.evaluateAll((els) =>
+    els.map(
+      (c) =>
+        `${(c as unknown as { width: number }).width}x${(c as unknown as { height: number }).height}`,
+    ),
+  );
+  expect(new Set(sizes)).toEqual(new Set(['5x5']));
+
+  // Layer 2: 64 channel views; picking one shows its 32 slices.
+  await expect(insights.conv2).toHaveCount(64);
+  await insights.conv2.nth(5).click();
+  await expect(insights.conv2Slices).toHaveCount(32);
+  await studio.expectState('finished');
+});
+
+test('after a short run: draw with the mouse, see the 28×28 input and the bars change', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  const insights = new InsightsPage(studio.page);
+  await studio.startRun(shortRun(RUN));
+  await studio.expectState('finished');
+
+  await insights.openTab('draw');
+  await insights.clearButton.click(); // a previous test in this window may have drawn
+  await expect(insights.status).toHaveText('Draw a digit');
+  await expect(insights.previewEmpty).toBeVisible();
+  await expect(insights.bars).toHaveAttribute('data-top', '');
+
+  // One stroke: a "1".
+  await insights.drawAndWait(DIGITS['1']!);
+  await expect(insights.preview).toBeVisible();
+  await expect(insights.bars).not.toHaveAttribute('data-top', '');
+  await expect(insights.status).not.toHaveText('Draw a digit');
+  const previewA = await insights.canvasData(insights.preview);
+  const probsA = await insights.probabilities();
+  expect(probsA.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 2);
+  // The stroke's end brings the feature maps.
+  await expect(insights.conv1Maps).toHaveCount(32);
+  await expect(insights.conv2Maps).toHaveCount(64);
+
+  // A second stroke turns it into a "7": the input and the answer change.
+  const bar: Stroke = [
+    [0.28, 0.2],
+    [0.72, 0.2],
+  ];
+  await insights.drawAndWait([bar]);
+  await expect
+    .poll(async () => (await insights.canvasData(insights.preview))[0])
+    .not.toBe(previewA[0]);
+  await expect.poll(() => insights.probabilities()).not.toEqual(probsA);
+
+  // Clearing (the C key) goes back to asking for a digit, and asks the network nothing.
+  await insights.pad.focus();
+  await studio.page.keyboard.press('c');
+  await expect(insights.status).toHaveText('Draw a digit');
+  await expect(insights.previewEmpty).toBeVisible();
+  await expect(insights.bars).toHaveAttribute('data-top', '');
+});
+
+test('clicking a confusion-matrix cell shows its test images', async ({ app }) => {
+  const studio = await app.open();
+  const insights = new InsightsPage(studio.page);
+  const run = shortRun(RUN);
+  await studio.startRun(run);
+  await studio.expectState('finished');
+
+  await insights.openTab('test');
+  await expect(insights.cells).toHaveCount(100);
+  const counts = (
+    await insights.cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-count')))
+  ).map(Number);
+  expect(counts.reduce((s, n) => s + n, 0)).toBe(RUN.testLimit);
+  // The headline accuracy is the matrix diagonal, as the host measured it.
+  const diagonal = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].reduce((s, d) => s + counts[d * 11]!, 0);
+  await expect(insights.evaluationWhen).toContainText(
+    `${((diagonal / RUN.testLimit) * 100).toFixed(2)}%`,
+  );
+  await expect(studio.testAccuracy).toHaveText(`${((diagonal / RUN.testLimit) * 100).toFixed(2)}%`);
+
+  // The fullest cell (a diagonal one): up to 24 of its images.
+  const fullest = counts.indexOf(Math.max(...counts));
+  await insights.cells.nth(fullest).click();
+  await expect(insights.cellImages).toHaveCount(Math.min(24, counts[fullest]!));
+
+  // A mistake cell, if the network made any.
+  const mistake = counts.findIndex((n, i) => n > 0 && i % 11 !== 0);
+  if (mistake >= 0) {
+    await insights.cells.nth(mistake).click();
+    await expect(insights.cellImages).toHaveCount(Math.min(24, counts[mistake]!));
+    await expect(insights.wrongImages.first()).toBeVisible();
+  }
+});
