@@ -1,0 +1,126 @@
+// Frame times and message rates while the app trains: a report, not a test (no thresholds).
+//
+//   npx tsx test/e2e/measure-frames.ts [--seconds 15] [--train 3000] [--batch 50]
+//
+// Opens the browser-mode app in Debian's Chromium against the real server and worker, starts a run,
+// and for --seconds collects requestAnimationFrame intervals in the page and the progress
+// messages arriving over its WebSocket (counted by a WebSocket wrapper installed before the app
+// loads). Then it times the LossChart update path at the size of the tutorial's full run (12 000
+// batches) by feeding synthetic events through the app's own socket listener. One JSON line each.
+import { chromium, type Page } from '@playwright/test';
+import { parseArgs } from 'node:util';
+import { startServer } from '../../src/host/serve.ts';
+import type { EngineInfo } from '../../src/shared/events.ts';
+import globalSetup from './global-setup.ts';
+import { StudioPage } from './pages/studio-page.ts';
+import { chromiumLaunchOptions } from './support/chromium.ts';
+import { collectFrames, installSpy, timeChartUpdates } from './support/measure-page.ts';
+import { longRun } from './support/runs.ts';
+import { WireClient } from './support/wire-client.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    train: { type: 'string', default: '3000' },
+    batch: { type: 'string', default: '50' },
+  },
+});
+const seconds = Number(values.seconds);
+const trainLimit = Number(values.train);
+const batchSize = Number(values.batch);
+
+function stats(xs: number[]): { n: number; p50: number; p95: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  const r = (x: number): number => Math.round(x * 100) / 100;
+  return { n: s.length, p50: r(at(0.5)), p95: r(at(0.95)), max: r(s.at(-1) ?? NaN) };
+}
+
+const line = (o: object): void => console.log(JSON.stringify(o));
+
+async function frames(page: Page, phase: string, ms: number): Promise<void> {
+  const r = await page.evaluate(collectFrames, ms);
+  const messages = r.messages;
+  const byType: Record<string, number> = {};
+  const maxKbByType: Record<string, number> = {};
+  for (const m of messages) {
+    byType[m.type] = (byType[m.type] ?? 0) + 1;
+    maxKbByType[m.type] = Math.max(maxKbByType[m.type] ?? 0, Math.round(m.bytes / 1024));
+  }
+  const perSec = (n: number): number => Math.round((n / (ms / 1000)) * 100) / 100;
+  const frameStats = stats(r.frames);
+  line({
+    measure: 'frames',
+    phase,
+    seconds: ms / 1000,
+    frames: frameStats.n,
+    p50Ms: frameStats.p50,
+    p95Ms: frameStats.p95,
+    maxMs: frameStats.max,
+    longTasks: r.longTasks.length,
+    longTaskMaxMs: Math.round(Math.max(0, ...r.longTasks)),
+  });
+  line({
+    measure: 'messages',
+    phase,
+    perSec: perSec(messages.length),
+    byTypePerSec: Object.fromEntries(Object.entries(byType).map(([k, n]) => [k, perSec(n)])),
+    kbPerSec: Math.round(messages.reduce((a, m) => a + m.bytes, 0) / 1024 / (ms / 1000)),
+    maxKbByType,
+  });
+}
+
+async function main(): Promise<void> {
+  globalSetup(); // build out/renderer if it is missing or stale
+  const server = await startServer({ port: 0, log: () => {} });
+  const wire = await WireClient.connect(server);
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // tsx compiles with esbuild's keepNames, which wraps named inner functions in __name(); the
+    // page gets the functions below as source text, so it needs that helper too.
+    await page.addInitScript('globalThis.__name = (f) => f;');
+    await page.addInitScript(installSpy);
+    await page.goto(server.url);
+    const studio = new StudioPage(page);
+    await studio.waitReady();
+    const engine = (await wire.status()).engine as EngineInfo;
+    line({
+      measure: 'setup',
+      engine: engine.label,
+      trainLimit,
+      batchSize,
+      chromium: browser.version(),
+    });
+
+    await frames(page, 'idle', 5000);
+    await studio.startRun(longRun({ trainLimit, batchSize, epochs: 3 }));
+    while ((await studio.points()) < 1) await page.waitForTimeout(100);
+    await frames(page, 'training', seconds * 1000);
+    await studio.stopButton.click();
+    await studio.expectState('stopped');
+
+    // The LossChart update path at 12 000 points: 10 epochs of 1 200 batches, as in the tutorial.
+    const r = await page.evaluate(timeChartUpdates, {
+      engine,
+      epochs: 10,
+      batchesPerEpoch: 1200,
+      tail: 100,
+    });
+    line({
+      measure: 'chart-update',
+      points: r.points,
+      bulk1200PerEventMs: stats(r.bulk),
+      append1At12000Ms: stats(r.tail),
+    });
+  } finally {
+    await browser.close();
+    wire.close();
+    await server.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

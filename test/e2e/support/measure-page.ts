@@ -1,0 +1,161 @@
+// Functions that run inside the app's page for test/e2e/measure-frames.ts. Playwright sends each
+// one as source text, so every function here is self-contained: no imports, no outer variables.
+
+export interface SpyMessage {
+  t: number;
+  type: string;
+  bytes: number;
+}
+
+/** What installSpy keeps on globalThis.__spy. */
+export interface Spy {
+  sockets: EventTarget[];
+  messages: SpyMessage[];
+}
+
+interface SpyGlobals {
+  __spy: Spy;
+  WebSocket: new (url: string | URL, protocols?: string | string[]) => EventTarget;
+  performance: { now(): number };
+  requestAnimationFrame(cb: (t: number) => void): number;
+  PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => {
+    observe(o: { type: string; buffered?: boolean }): void;
+    disconnect(): void;
+  };
+  MessageEvent: new (type: string, init: { data: string }) => Event;
+  MessageChannel: new () => {
+    port1: { onmessage: (() => void) | null };
+    port2: { postMessage(x: unknown): void };
+  };
+  document: { querySelector(s: string): { getAttribute(a: string): string | null } | null };
+}
+
+/**
+ * Init script: wraps WebSocket so every socket the app opens is recorded, and every message it
+ * receives is logged with its arrival time, event type and size, before the app's listener runs.
+ */
+export function installSpy(): void {
+  const g = globalThis as unknown as SpyGlobals;
+  const Native = g.WebSocket;
+  const spy: Spy = { sockets: [], messages: [] };
+  g.__spy = spy;
+  g.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      spy.sockets.push(this);
+      this.addEventListener('message', (e: Event) => {
+        const data = String((e as unknown as { data: unknown }).data);
+        // The payload's type sits in the first hundred characters; no second JSON.parse.
+        const type = /"type":"([a-z-]+)"/.exec(data.slice(0, 160))?.[1] ?? 'result';
+        spy.messages.push({ t: g.performance.now(), type, bytes: data.length });
+      });
+    }
+  };
+}
+
+/** rAF intervals, long tasks and the messages received during the next `ms` milliseconds. */
+export async function collectFrames(
+  ms: number,
+): Promise<{ frames: number[]; longTasks: number[]; messages: SpyMessage[] }> {
+  const g = globalThis as unknown as SpyGlobals;
+  const longTasks: number[] = [];
+  const observer = new g.PerformanceObserver((list) =>
+    list.getEntries().forEach((e) => longTasks.push(e.duration)),
+  );
+  observer.observe({ type: 'longtask' });
+  const start = g.performance.now();
+  const frames: number[] = [];
+  await new Promise<void>((resolve) => {
+    let last = -1;
+    const tick = (t: number): void => {
+      if (last >= 0) frames.push(t - last);
+      last = t;
+      if (t - start < ms) g.requestAnimationFrame(tick);
+      else resolve();
+    };
+    g.requestAnimationFrame(tick);
+  });
+  observer.disconnect();
+  const end = g.performance.now();
+  const messages = g.__spy.messages.filter((m) => m.t >= start && m.t < end);
+  return { frames, longTasks, messages };
+}
+
+/**
+ * Feeds a synthetic run through the app's own socket listener (JSON parse, validation, reducer,
+ * Svelte update and Chart.js redraw, all as for a real message) and times each message until
+ * the task it ran in, microtasks included, is over.
+ */
+export async function timeChartUpdates(o: {
+  engine: unknown;
+  epochs: number;
+  batchesPerEpoch: number;
+  tail: number;
+}): Promise<{ points: number; bulk: number[]; tail: number[] }> {
+  const g = globalThis as unknown as SpyGlobals;
+  const socket = g.__spy.sockets[0];
+  if (!socket) throw new Error('the app opened no WebSocket');
+  const runId = `synthetic-${Math.round(g.performance.now())}`;
+  const afterTask = (): Promise<void> =>
+    new Promise((resolve) => {
+      const channel = new g.MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  const deliver = async (payload: object): Promise<number> => {
+    const data = JSON.stringify({ kind: 'event', channel: 'training:event', payload });
+    const t0 = g.performance.now();
+    socket.dispatchEvent(new g.MessageEvent('message', { data }));
+    await afterTask();
+    return g.performance.now() - t0;
+  };
+  const batches = (epoch: number, first: number, n: number): object => {
+    const losses: number[] = [];
+    const accuracies: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = (epoch - 1) * o.batchesPerEpoch + first + i;
+      losses.push(2.3 * Math.exp(-x / 1500) + 0.05 + 0.1 * Math.random());
+      accuracies.push(Math.min(1, 0.1 + x / 5000));
+    }
+    return {
+      type: 'batch',
+      runId,
+      epoch,
+      firstBatch: first,
+      batchesPerEpoch: o.batchesPerEpoch,
+      losses,
+      accuracies,
+      imagesPerSec: 500,
+      elapsedSec: 1,
+      etaSec: 1,
+    };
+  };
+
+  await deliver({
+    type: 'run-started',
+    runId,
+    config: {
+      epochs: o.epochs,
+      batchSize: 50,
+      learningRate: 1e-4,
+      trainLimit: 60000,
+      testLimit: 10000,
+      seed: 1,
+    },
+    engine: o.engine,
+    trainSize: 60000,
+    testSize: 10000,
+    batchesPerEpoch: o.batchesPerEpoch,
+  });
+  const bulk: number[] = [];
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const n = epoch === o.epochs ? o.batchesPerEpoch - o.tail : o.batchesPerEpoch;
+    bulk.push(await deliver(batches(epoch, 1, n)));
+  }
+  const tail: number[] = [];
+  for (let b = o.batchesPerEpoch - o.tail + 1; b <= o.batchesPerEpoch; b++)
+    tail.push(await deliver(batches(o.epochs, b, 1)));
+  const card = g.document.querySelector('[data-testid="loss-chart-card"]');
+  const points = Number(card?.getAttribute('data-points'));
+  return { points, bulk, tail };
+}

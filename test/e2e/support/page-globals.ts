@@ -1,0 +1,26 @@
+// The few browser globals the specs use inside page.evaluate. The Node tsconfig has no DOM lib
+// (adding it would let DOM names leak into src/ unchecked), so code that runs in the page reads
+// them through `globalThis as unknown as PageGlobals`. Types only: nothing here runs.
+
+export interface PageSocketEvent {
+  data?: unknown;
+  code?: number;
+}
+
+export interface PageSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number): void;
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: PageSocketEvent) => void,
+  ): void;
+}
+
+export interface PageGlobals {
+  WebSocket: new (url: string) => PageSocket;
+  location: { host: string; search: string };
+  performance: { now(): number };
+  requestAnimationFrame(callback: (time: number) => void): number;
+  setTimeout(callback: () => void, ms: number): number;
+}
