@@ -1,0 +1,39 @@
+// `npm run train` flags: out-of-range settings are one clear sentence each (exit 2 in main).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseTrainArgs } from '../../../src/cli/args.ts';
+
+describe('parseTrainArgs', () => {
+  test('out-of-range and malformed settings', () => {
+    const cases: [string[], RegExp][] = [
+      [['--lr', '0'], /--lr: Learning rate must be above 0 and at most 1\.$/],
+      [['--lr=-0.1'], /--lr: Learning rate must be above 0/],
+      [['--lr', 'NaN'], /--lr needs a number, got "NaN"\.$/],
+      [['--lr', 'Infinity'], /--lr needs a number, got "Infinity"\.$/],
+      [['--batch', '0'], /--batch: Batch size must be between 1 and 4096\.$/],
+      [
+        ['--batch', '200', '--limit', '100'],
+        /--batch: Batch size must not exceed the 100 training images\.$/,
+      ],
+      [['--epochs', '1.5'], /--epochs: Epochs must be a whole number\.$/],
+      [['--epochs', '100000'], /--epochs: Epochs must be between 1 and 1000\.$/],
+      [['--epochs', ''], /--epochs needs a number/],
+      [['--limit', '70000'], /--limit: Training images must be between 1 and 60000\.$/],
+      [['--resume'], /--resume needs --checkpoint-dir DIR/],
+      [
+        ['--resume', '--checkpoint-dir', '/x', '--epochs', '3'],
+        /--epochs cannot be combined with --resume/,
+      ],
+      [['--checkpoint-dir', ''], /--checkpoint-dir needs a folder path\.$/],
+    ];
+    for (const [argv, message] of cases)
+      assert.throws(() => parseTrainArgs(argv, {}), message, argv.join(' '));
+  });
+
+  test('checkpoint flags', () => {
+    const a = parseTrainArgs(['--checkpoint-dir', '/tmp/c'], {});
+    assert.equal(a.checkpointDir, '/tmp/c');
+    assert.equal(a.resume, false);
+    assert.equal(parseTrainArgs(['--resume', '--checkpoint-dir', '/tmp/c'], {}).resume, true);
+  });
+});
