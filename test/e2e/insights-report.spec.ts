@@ -2,7 +2,8 @@
 //  - draw -> prediction latency when idle (always runs; printed, and loosely bounded);
 //  - with E2E_REPORT=1: what a quickly trained model (1 epoch of 3 000 images) answers for the ten
 //    hand-drawn digit shapes in pages/insights-page.ts, and screenshots of every tab in light and
-//    dark at 1280×800 and 1024×700, mid-run and after (test-results/insights/).
+//    dark at 1280×800 and 1024×700, mid-run and after (in the test's output folder, e.g.
+//    test-results/insights-report-…/; pass --output to keep them apart from other runs).
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import { DIGITS, InsightsPage, type InsightTab } from './pages/insights-page.ts';
@@ -10,7 +11,6 @@ import { expect, test } from './support/fixtures.ts';
 import { shortRun } from './support/runs.ts';
 
 const REPORT = process.env.E2E_REPORT === '1';
-const OUT = join('test-results', 'insights');
 
 const stats = (xs: number[]): string => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,7 +24,7 @@ test('draw -> updated bars latency when idle', async ({ app }, info) => {
   const studio = await app.open();
   const insights = new InsightsPage(studio.page);
   await studio.startRun(shortRun({ trainLimit: 500, testLimit: 200, learningRate: 0.001 }));
-  await studio.expectState('finished');
+  await expect(studio.runState).toHaveText('finished', { timeout: 180_000 });
   await insights.openTab('draw');
 
   const shapes = ['0', '1', '7', '2', '3', '8']; // single strokes: one measurement each
@@ -59,6 +59,8 @@ async function frames(page: Page): Promise<void> {
 }
 
 async function shoot(
+  dir: string,
+
   page: Page,
   insights: InsightsPage,
   phase: string,
@@ -75,7 +77,7 @@ async function shoot(
         await insights.openTab(tab);
         await frames(page);
         await page.screenshot({
-          path: join(OUT, `${phase}-${tab}-${scheme}-${size.width}x${size.height}.png`),
+          path: join(dir, `${phase}-${tab}-${scheme}-${size.width}x${size.height}.png`),
         });
         const overflow = await page.evaluate(() => {
           const r = globalThis as unknown as {
@@ -107,13 +109,10 @@ test('report: a quickly trained model reads hand-drawn digits; screenshots', asy
   await insights.openTab('draw');
   await insights.draw(DIGITS['3']!);
   await expect.poll(() => insights.filtersVersion(), { timeout: 120_000 }).toMatch(/^1\.\d+$/);
-  await page.getByTestId('btn-pause').click();
-  await studio.expectState('paused');
-  await shoot(page, insights, 'mid-run', ['filters', 'draw']);
+  await shoot(info.outputPath(), page, insights, 'mid-run', ['filters', 'draw']);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.getByTestId('btn-resume').click();
-  await studio.expectState('finished');
+  await expect(studio.runState).toHaveText('finished', { timeout: 480_000 });
 
   await insights.openTab('draw');
   const lines: string[] = [];
@@ -130,7 +129,7 @@ test('report: a quickly trained model reads hand-drawn digits; screenshots', asy
       .getByTestId('draw-pad')
       .locator('..')
       .locator('..')
-      .screenshot({ path: join(OUT, `digit-${digit}.png`) });
+      .screenshot({ path: info.outputPath(`digit-${digit}.png`) });
   }
   console.log(`[digits]\n${lines.join('\n')}`);
   await info.attach('digits', { body: lines.join('\n'), contentType: 'text/plain' });
@@ -148,5 +147,5 @@ test('report: a quickly trained model reads hand-drawn digits; screenshots', asy
   await insights.clearButton.click();
   await insights.draw(DIGITS['7']!);
   await expect(insights.conv2Maps).toHaveCount(64);
-  await shoot(page, insights, 'after', ['filters', 'draw', 'test']);
+  await shoot(info.outputPath(), page, insights, 'after', ['filters', 'draw', 'test']);
 });

@@ -36,7 +36,7 @@ test('the filter grid shows 32 first-layer filters that change as the network le
   await expect(insights.conv2).toHaveCount(64);
   await insights.conv2.nth(5).click();
   await expect(insights.conv2Slices).toHaveCount(32);
-  await studio.expectState('finished');
+  await expect(studio.runState).toHaveText('finished', { timeout: 120_000 });
 });
 
 test('after a short run: draw with the mouse, see the 28×28 input and the bars change', async ({
@@ -45,7 +45,7 @@ test('after a short run: draw with the mouse, see the 28×28 input and the bars 
   const studio = await app.open();
   const insights = new InsightsPage(studio.page);
   await studio.startRun(shortRun(RUN));
-  await studio.expectState('finished');
+  await expect(studio.runState).toHaveText('finished', { timeout: 120_000 });
 
   await insights.openTab('draw');
   await insights.clearButton.click(); // a previous test in this window may have drawn
@@ -89,7 +89,7 @@ test('clicking a confusion-matrix cell shows its test images', async ({ app }) =
   const insights = new InsightsPage(studio.page);
   const run = shortRun(RUN);
   await studio.startRun(run);
-  await studio.expectState('finished');
+  await expect(studio.runState).toHaveText('finished', { timeout: 120_000 });
 
   await insights.openTab('test');
   await expect(insights.cells).toHaveCount(100);

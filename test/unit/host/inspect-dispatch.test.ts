@@ -97,3 +97,31 @@ test('after a short run: an evaluation event per epoch, and inspect answers', as
     assert.ok(Math.abs(x - i.value.probabilities[d]!) < 1e-6, `digit ${d}`),
   );
 });
+
+test('inspect is answered between batches while a run trains, and while it is paused', async () => {
+  const firstBatch = new Promise<void>((resolve) =>
+    host.onEvent((e) => e.type === 'batch' && resolve()),
+  );
+  const started = await dispatch('training:start', {
+    epochs: 1,
+    batchSize: 10,
+    learningRate: 1e-4,
+    trainLimit: 3000,
+    testLimit: 20,
+    seed: 4,
+  });
+  assert.ok(started.ok, JSON.stringify(started));
+  await firstBatch;
+  const during = (await dispatch('model:inspect', drawing())) as Result<Inspection>;
+  assert.ok(during.ok, JSON.stringify(during).slice(0, 300));
+  assert.equal((await host.status()).worker.state, 'running', 'answered mid-run');
+  assert.ok((await dispatch('training:pause', null)).ok);
+  const paused = (await dispatch('model:inspect', drawing())) as Result<Inspection>;
+  assert.ok(paused.ok);
+  assert.equal(paused.value.maps.length, 2);
+  const stopped = new Promise<void>((resolve) =>
+    host.onEvent((e) => e.type === 'stopped' && resolve()),
+  );
+  assert.ok((await dispatch('training:stop', null)).ok);
+  await stopped;
+});
