@@ -35,6 +35,8 @@ export function createMainWindow({ preload, url }: WindowOptions): BrowserWindow
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click (auxclick) could open a link outside setWindowOpenHandler's reach.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const origin = originOf(url);
