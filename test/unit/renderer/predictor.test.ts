@@ -137,3 +137,41 @@ test('errors (no model yet) are reported, not thrown', async () => {
   assert.deepEqual(t.errors, ['NO_MODEL']);
   assert.equal(t.answers.length, 0);
 });
+
+test('while drawing, requests are spaced; a stroke end cuts the wait short', async () => {
+  let clock = 0;
+  const sleeps: number[] = [];
+  const sent: string[] = [];
+  const predictor = new Predictor({
+    capture: () => new Float32Array(784),
+    predict: async () => (
+      sent.push(`predict@${clock}`),
+      { ok: true, value: { probabilities: [] } }
+    ),
+    inspect: async () => (
+      sent.push(`inspect@${clock}`),
+      { ok: true, value: { probabilities: [], maps: [] } }
+    ),
+    onResult: () => {},
+    onBlank: () => {},
+    onError: () => {},
+    minIntervalMs: 50,
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return new Promise(() => {}); // never ends by itself: only a stroke end wakes it
+    },
+  });
+  const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+  predictor.request(false);
+  await flush();
+  clock = 10;
+  predictor.request(false); // 10 ms later: waits 40 ms
+  await flush();
+  assert.deepEqual(sleeps, [40]);
+  assert.deepEqual(sent, ['predict@0']);
+  clock = 20;
+  predictor.request(true, 20); // the stroke ends: no more waiting
+  await flush();
+  assert.deepEqual(sent, ['predict@0', 'predict@20', 'inspect@20']);
+});

@@ -21,7 +21,11 @@ export interface PredictorOptions {
   onError: (error: ErrorEnvelope) => void;
   /** Nothing is pending or in flight any more: the answer on screen is for the current drawing. */
   onSettled?: () => void;
-  /** Minimum time between requests while drawing (default 0: as fast as answers come back). */
+  /**
+   * Minimum time between requests while a stroke goes on (default 0: as fast as answers come
+   * back). Leaves the worker free most of the time, so a stroke's end rarely waits for an answer
+   * about the half-drawn digit; the end of a stroke itself is never held back.
+   */
   minIntervalMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -46,6 +50,8 @@ export class Predictor {
   #busy = false;
   #generation = 0;
   #lastSent = -Infinity;
+  /** Ends the throttle wait early (a stroke ended). */
+  #wake: (() => void) | null = null;
   readonly #o: PredictorOptions;
 
   constructor(options: PredictorOptions) {
@@ -59,12 +65,14 @@ export class Predictor {
       maps: maps || (prev?.maps ?? false),
       since: since ?? prev?.since ?? null,
     };
+    if (maps) this.#wake?.();
     void this.#pump();
   }
 
   /** Forget pending work and ignore answers still on their way (the pad was cleared). */
   reset(): void {
     this.#want = null;
+    this.#wake?.();
     this.#generation++;
   }
 
@@ -79,8 +87,11 @@ export class Predictor {
     try {
       while (this.#want !== null) {
         const wait = (this.#o.minIntervalMs ?? 0) - (now() - this.#lastSent);
-        if (wait > 0 && !this.#want.maps)
-          await (this.#o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(wait);
+        if (wait > 0 && !this.#want.maps) {
+          const sleep = this.#o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+          await Promise.race([sleep(wait), new Promise<void>((r) => (this.#wake = r))]);
+          this.#wake = null;
+        }
         const want = this.#want;
         if (want === null) break;
         this.#want = null;
