@@ -14,7 +14,13 @@ import type { EngineInfo } from '../../src/shared/events.ts';
 import globalSetup from './global-setup.ts';
 import { StudioPage } from './pages/studio-page.ts';
 import { chromiumLaunchOptions } from './support/chromium.ts';
-import { collectFrames, installSpy, timeChartUpdates } from './support/measure-page.ts';
+import {
+  collectFrames,
+  installSpy,
+  timeChartUpdates,
+  type LongTask,
+  type SpyMessage,
+} from './support/measure-page.ts';
 import { longRun } from './support/runs.ts';
 import { WireClient } from './support/wire-client.ts';
 
@@ -38,6 +44,16 @@ function stats(xs: number[]): { n: number; p50: number; p95: number; max: number
 
 const line = (o: object): void => console.log(JSON.stringify(o));
 
+function afterMessages(tasks: LongTask[], messages: SpyMessage[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const task of tasks) {
+    const cause = messages.findLast((m) => m.t <= task.t + 1 && task.t - m.t < 100);
+    const key = cause?.type ?? 'none';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 async function frames(page: Page, phase: string, ms: number): Promise<void> {
   const r = await page.evaluate(collectFrames, ms);
   const messages = r.messages;
@@ -58,7 +74,9 @@ async function frames(page: Page, phase: string, ms: number): Promise<void> {
     p95Ms: frameStats.p95,
     maxMs: frameStats.max,
     longTasks: r.longTasks.length,
-    longTaskMaxMs: Math.round(Math.max(0, ...r.longTasks)),
+    longTaskMaxMs: Math.round(Math.max(0, ...r.longTasks.map((l) => l.ms))),
+    // Long tasks that began within 100 ms of a message's arrival, by the message's type.
+    longTasksAfter: afterMessages(r.longTasks, messages),
   });
   line({
     measure: 'messages',

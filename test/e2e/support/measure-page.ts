@@ -7,6 +7,12 @@ export interface SpyMessage {
   bytes: number;
 }
 
+/** A main-thread task over 50 ms: when it started (page clock) and how long it took. */
+export interface LongTask {
+  t: number;
+  ms: number;
+}
+
 /** What installSpy keeps on globalThis.__spy. */
 export interface Spy {
   sockets: EventTarget[];
@@ -18,7 +24,9 @@ interface SpyGlobals {
   WebSocket: new (url: string | URL, protocols?: string | string[]) => EventTarget;
   performance: { now(): number };
   requestAnimationFrame(cb: (t: number) => void): number;
-  PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => {
+  PerformanceObserver: new (
+    cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void,
+  ) => {
     observe(o: { type: string; buffered?: boolean }): void;
     disconnect(): void;
   };
@@ -56,11 +64,11 @@ export function installSpy(): void {
 /** rAF intervals, long tasks and the messages received during the next `ms` milliseconds. */
 export async function collectFrames(
   ms: number,
-): Promise<{ frames: number[]; longTasks: number[]; messages: SpyMessage[] }> {
+): Promise<{ frames: number[]; longTasks: LongTask[]; messages: SpyMessage[] }> {
   const g = globalThis as unknown as SpyGlobals;
-  const longTasks: number[] = [];
+  const longTasks: LongTask[] = [];
   const observer = new g.PerformanceObserver((list) =>
-    list.getEntries().forEach((e) => longTasks.push(e.duration)),
+    list.getEntries().forEach((e) => longTasks.push({ t: e.startTime, ms: e.duration })),
   );
   observer.observe({ type: 'longtask' });
   const start = g.performance.now();
