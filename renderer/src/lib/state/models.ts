@@ -1,0 +1,61 @@
+// Pure helpers for the models panel: how a saved model and the checkpoint are described, and
+// which errors the panel handles itself. No Svelte here, so plain Node tests cover it.
+import type { CheckpointInfo, ModelInfo } from '../../../../src/shared/models.ts';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** "24 Nov 2026, 18:08" in the user's locale; "date unknown" when missing or invalid. */
+export function formatDate(iso: string | null, locale?: string): string {
+  if (iso === null) return 'date unknown';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'date unknown';
+  return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** One line under a model's name: accuracy · epochs · engine · size. */
+export function modelSummary(m: ModelInfo): string {
+  const parts = [
+    m.testAccuracy !== null ? `${pct(m.testAccuracy)} test` : null,
+    m.epochsTrained !== null ? `${m.epochsTrained} epoch${m.epochsTrained === 1 ? '' : 's'}` : null,
+    m.engine,
+    m.bytes > 0 ? formatBytes(m.bytes) : null,
+  ];
+  return parts.filter((p): p is string => p !== null && p !== '').join(' · ');
+}
+
+/** What the checkpoint offers, as a sentence, or null when there is nothing to say. */
+export function checkpointSummary(c: CheckpointInfo | null): string | null {
+  if (c === null) return null;
+  if (c.problem !== null) return `The last checkpoint cannot be used: ${c.problem}.`;
+  if (c.config === null) return null;
+  const of = `${c.epochsCompleted} of ${c.config.epochs} epochs`;
+  const acc = c.testAccuracy !== null ? `, ${pct(c.testAccuracy)} test accuracy` : '';
+  return c.resumable
+    ? `An unfinished run was saved after ${of}${acc}.`
+    : `The last run completed all ${c.config.epochs} epochs${acc}.`;
+}
+
+/** A free name like "digits (2)" for saving again without replacing. */
+export function freeName(base: string, taken: readonly string[], max = 64): string {
+  const lower = new Set(taken.map((t) => t.toLowerCase()));
+  if (!lower.has(base.toLowerCase())) return base;
+  for (let i = 2; ; i++) {
+    const suffix = ` (${i})`;
+    const name = `${base.slice(0, max - suffix.length).trimEnd()}${suffix}`;
+    if (!lower.has(name.toLowerCase())) return name;
+  }
+}
+
+/** A default name for saving the current model: "mnist 24 Nov 18-08" (no characters a disk refuses). */
+export function suggestName(now: Date = new Date()): string {
+  const month = now.toLocaleString('en', { month: 'short' });
+  const hh = String(now.getHours()).padStart(2, '0');
+  const mm = String(now.getMinutes()).padStart(2, '0');
+  return `mnist ${now.getDate()} ${month} ${hh}-${mm}`;
+}
