@@ -52,6 +52,14 @@ export default ts.config(
     ),
   },
   {
+    // The models folder's file operations are used by the host, so they must not load tf either.
+    files: ['src/library/**'],
+    rules: noImports(
+      ['electron', 'svelte', '@tensorflow/*', '../worker/*', '../training/*', '../model/*'],
+      'src/library is file operations only: the host uses it, so it never loads TensorFlow.',
+    ),
+  },
+  {
     files: ['renderer/**'],
     rules: noImports(
       [...NODE, 'electron', '@tensorflow/*', '../../src/!(shared)/**', '../../../src/!(shared)/**'],

@@ -65,8 +65,12 @@ export class TrainingSession {
       (engine) => {
         this.engine = engine;
         this.emit({ type: 'engine', engine });
-        // Parse the dataset now so Train starts at once; a bad file is reported when Train is pressed.
-        this.loadData().catch(() => {});
+        // Parse the dataset now so Train starts at once. A bad file is reported right away (the
+        // error panel shows it before anyone presses Train) and again when Train is pressed.
+        this.loadData().catch((e: unknown) => {
+          if (e instanceof SessionError && e.envelope.code === 'BAD_DATA')
+            this.emit({ type: 'failed', runId: null, error: e.envelope });
+        });
       },
       (e: unknown) => {
         const error = e instanceof SessionError ? e.envelope : envelope('ENGINE', errorText(e));
