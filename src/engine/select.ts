@@ -69,10 +69,31 @@ async function probeWasm(): Promise<Probe> {
   } catch (e) {
     return { ok: false, why: `the WebAssembly backend failed to load: ${briefly(e)}` };
   }
-  const started = await withoutNewProcessHandlers(() => start(BACKEND.wasm));
+  const threads = wasmThreads();
+  let started = false;
+  if (threads > 1) {
+    // The threaded SIMD build with a pool of `threads` (tfjs leaves it off under Node); if it
+    // cannot start here, the single-threaded build (tfjs would retry the backend's factory).
+    const { withWasmThreads } = await import('./wasm-threads.ts');
+    started = await withoutNewProcessHandlers(() =>
+      withWasmThreads(threads, () => start(BACKEND.wasm)),
+    ).catch(() => false);
+    if (!started) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  if (!started) started = await withoutNewProcessHandlers(() => start(BACKEND.wasm));
   return started
     ? { ok: true }
     : { ok: false, why: 'the WebAssembly backend failed to start (see the log for why)' };
+}
+
+/**
+ * Threads for the WebAssembly engine: CNN_STUDIO_WASM_THREADS (1 = single-threaded) or one per
+ * core, at most 4 (the most tfjs's pool takes).
+ */
+export function wasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CNN_STUDIO_WASM_THREADS?.trim() ?? '';
+  const n = raw === '' ? availableParallelism() : Number(raw);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 4) : 1;
 }
 
 const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;

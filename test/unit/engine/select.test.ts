@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { EngineError, engineFromEnv, selectEngine } from '../../../src/engine/select.ts';
+import {
+  EngineError,
+  engineFromEnv,
+  selectEngine,
+  wasmThreads,
+} from '../../../src/engine/select.ts';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import type { EngineChoice } from '../../../src/shared/config.ts';
 
@@ -66,8 +71,13 @@ describe('selectEngine', () => {
       /^tfjs-node is not installed \(.*tfjs-node.*\); using the portable WebAssembly engine$/,
     );
     assert.deepEqual(info.available, ['wasm', 'cpu']);
-    assert.equal(info.threads, 1);
-    assert.equal(info.label, 'Portable WebAssembly (SIMD, 1 thread)');
+    // One thread per core (at most 4) unless CNN_STUDIO_WASM_THREADS says otherwise.
+    const threads = wasmThreads();
+    assert.equal(info.threads, threads);
+    assert.equal(
+      info.label,
+      `Portable WebAssembly (SIMD, ${threads} thread${threads === 1 ? '' : 's'})`,
+    );
     assert.equal(tf.getBackend(), 'wasm');
     trainStepWorks();
   });

@@ -1,0 +1,132 @@
+// Lets tfjs's WebAssembly backend use its threaded SIMD build (a pthread pool) under Node.
+//
+// tfjs 4.22 disables threads under Node (WASM_HAS_MULTITHREAD_SUPPORT is false there) because its
+// loader starts each pthread from a `blob:` URL, and hands the pthread the main script as a Blob:
+// Node's Worker takes only file paths. Emscripten's runtime itself supports Node. So while the
+// backend starts we answer URL.createObjectURL for the pthread script with a real file holding
+// the same script (shipped as a string in the package), prefixed so that inside each pthread the
+// main script is read from a second file, a copy of the package's threaded factory.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import workerThreads from 'node:worker_threads';
+import os, { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+const require = createRequire(import.meta.url);
+const PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+function packageFile(relative: string): string {
+  return join(dirname(require.resolve(`${PACKAGE}/package.json`)), relative);
+}
+
+function writeAtomically(path: string, text: string): void {
+  let same = false;
+  try {
+    same = readFileSync(path, 'utf8') === text;
+  } catch {
+    // absent: write it
+  }
+  if (same) return;
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Writes the two scripts the pthreads need; returns the pthread script's path. */
+function writeThreadScripts(): string {
+  const { version } = require(`${PACKAGE}/package.json`) as { version: string };
+  const dir = join(tmpdir(), `cnn-studio-wasm-threads-${version}`);
+  mkdirSync(dir, { recursive: true });
+  const main = join(dir, 'tfjs-backend-wasm-threaded-simd.js');
+  writeAtomically(
+    main,
+    readFileSync(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js'), 'utf8'),
+  );
+  const { wasmWorkerContents } = require(
+    packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'),
+  ) as { wasmWorkerContents: string };
+  const worker = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
+  // Inside a pthread the main script arrives as a Blob and goes through URL.createObjectURL to
+  // importScripts (which reads a file under Node): point it at the copy instead.
+  const prefix =
+    `URL.createObjectURL = () => ${JSON.stringify(main)};\n` + `URL.revokeObjectURL = () => {};\n`;
+  // As tfjs does before making its Blob: the string holds raw newlines inside string literals.
+  writeAtomically(worker, prefix + wasmWorkerContents.replace(/\n/g, '\\n'));
+  return worker;
+}
+
+/**
+ * The pool's size: the 4.22 binary sizes its pthreadpool from emscripten_num_logical_cores() / 2
+ * (clamped to 1..4) when it starts, ignoring setThreadsCount, and under Node that count is
+ * os.cpus().length. So while it starts, os.cpus() reports 2 × threads entries.
+ */
+function reportCores(threads: number): () => void {
+  const real = os.cpus;
+  os.cpus = () => {
+    const cpus = real();
+    return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]!);
+  };
+  return () => {
+    os.cpus = real;
+  };
+}
+
+/**
+ * Emscripten makes its pthreads with `new (require('worker_threads').Worker)(path)` while the
+ * backend starts: they would inherit this process's execArgv (e.g. tsx's loader, which then
+ * loads into each of its 8 pooled workers, for a plain CommonJS script). Start them bare.
+ */
+function bareWorkers(workerPath: string): () => void {
+  const Real = workerThreads.Worker;
+  class PthreadWorker extends Real {
+    constructor(file: string | URL, options?: workerThreads.WorkerOptions) {
+      super(file, file === workerPath ? { ...options, execArgv: [] } : options);
+    }
+  }
+  const mutable = workerThreads as { Worker: typeof Real };
+  mutable.Worker = PthreadWorker;
+  return () => {
+    mutable.Worker = Real;
+  };
+}
+
+interface ThreadedModule {
+  PThread?: { runningWorkers?: { unref?: () => void }[] };
+}
+
+/**
+ * The pool's pthreads are Node workers that Emscripten keeps referenced, so a process that is
+ * done would never exit; they only ever work while the thread that uses the backend waits for
+ * them, so they need not keep it alive.
+ */
+function unrefPool(): void {
+  const backend = tf.findBackend('wasm') as unknown as { wasm?: ThreadedModule } | null;
+  for (const worker of backend?.wasm?.PThread?.runningWorkers ?? []) worker.unref?.();
+}
+
+/**
+ * Runs `start` (which must call tf.setBackend('wasm') for the first time) with the threaded build
+ * enabled and `threads` threads. Restores URL.createObjectURL afterwards. If the scripts cannot be
+ * written, throws before changing anything.
+ */
+export async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  const workerPath = writeThreadScripts();
+  const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  setThreadsCount(threads);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  const original = URL.createObjectURL;
+  URL.createObjectURL = (obj: Blob): string =>
+    obj instanceof Blob && obj.type === 'application/javascript' ? workerPath : original(obj);
+  const restoreCores = reportCores(threads);
+  const restoreWorker = bareWorkers(workerPath);
+  try {
+    const result = await start();
+    unrefPool();
+    return result;
+  } finally {
+    URL.createObjectURL = original;
+    restoreCores();
+    restoreWorker();
+  }
+}
