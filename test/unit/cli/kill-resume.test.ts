@@ -36,7 +36,7 @@ const exists = (p: string): Promise<boolean> =>
     () => false,
   );
 
-test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and it learned', async () => {
+test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and it learned', async (t) => {
   const checkpoint = join(dir, 'checkpoint');
   const first = train([
     '--epochs',
@@ -74,4 +74,11 @@ test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and 
   assert.ok(done, out);
   assert.equal(Number(done[1]), 3);
   assert.ok(Number(done[2]) > 50, `test accuracy ${done[2]}% after 3 epochs of 300 images`);
+  t.diagnostic(
+    `killed after: ${first
+      .output()
+      .match(/checkpoint saved after epoch \d+/g)
+      ?.at(-1)}`,
+  );
+  t.diagnostic(`resumed: ${done[0]}`);
 });
