@@ -20,7 +20,7 @@ const stats = (xs: number[]): string => {
 
 test('draw -> updated bars latency when idle', async ({ app }, info) => {
   test.skip(app.kind !== 'browser', 'measured in browser mode');
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const studio = await app.open();
   const insights = new InsightsPage(studio.page);
   await studio.startRun(shortRun({ trainLimit: 500, testLimit: 200, learningRate: 0.001 }));
