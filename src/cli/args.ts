@@ -7,11 +7,16 @@ import {
   type EngineChoice,
   type TrainConfig,
 } from '../shared/config.ts';
+import { modelNameError } from '../shared/models.ts';
 
 export interface TrainArgs {
   config: TrainConfig;
   engine: EngineChoice;
   out: string | null;
+  /** Save into the app's models folder under this name (see `models`). */
+  save: string | null;
+  /** The models folder for --save: --models DIR, else $CNN_STUDIO_HOME/models (~/.cnn-studio). */
+  models: string | null;
   dataDir: string | null;
   /** Write a checkpoint here after every epoch (and resume from it with --resume). */
   checkpointDir: string | null;
@@ -34,6 +39,8 @@ Trains the TensorFlow tutorial's MNIST CNN headless, in the same worker the app 
   --seed N         seed for initialisation and shuffling  (default ${DEFAULT_CONFIG.seed})
   --engine E       ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
   --out DIR        save the trained model here (model.json + weights.bin)
+  --save NAME      save it in the app's models folder under NAME (never replaces one)
+  --models DIR     the models folder for --save (default: $CNN_STUDIO_HOME/models, ~/.cnn-studio/models)
   --data DIR       read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
   --checkpoint-dir DIR
                    write a checkpoint (weights + Adam state) to DIR after every epoch
@@ -50,6 +57,13 @@ const NUMERIC = {
   seed: 'seed',
 } as const;
 
+function saveName(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  const problem = modelNameError(raw);
+  if (problem !== null) throw new UsageError(`--save: ${problem}`);
+  return raw as string;
+}
+
 export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): TrainArgs {
   let parsed;
   try {
@@ -61,6 +75,8 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: 'string' as const }])),
         engine: { type: 'string' },
         out: { type: 'string' },
+        save: { type: 'string' },
+        models: { type: 'string' },
         data: { type: 'string' },
         'checkpoint-dir': { type: 'string' },
         resume: { type: 'boolean' },
@@ -110,6 +126,8 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     config,
     engine: engine as EngineChoice,
     out: text('out'),
+    save: saveName(v.save),
+    models: text('models'),
     dataDir: text('data'),
     checkpointDir,
     resume,

@@ -1,4 +1,6 @@
 // `npm run train`: trains headless in the same worker the app uses, then saves the model.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { TrainingHost } from '../host/training-host.ts';
 import { spawnSourceWorker } from '../host/spawn-worker.ts';
 import type { TrainingEvent } from '../shared/events.ts';
@@ -27,6 +29,8 @@ async function main(): Promise<number> {
     engine: args.engine,
     dataDir: args.dataDir,
     checkpointDir: args.checkpointDir,
+    modelsDir:
+      args.models ?? join(process.env.CNN_STUDIO_HOME ?? join(homedir(), '.cnn-studio'), 'models'),
   });
   const tty = process.stderr.isTTY === true;
   let lastPrinted = 0;
@@ -128,6 +132,15 @@ async function main(): Promise<number> {
       );
     else {
       console.error(`error: could not save the model: ${saved.error.message}`);
+      ok = false;
+    }
+  }
+  if (args.save && trained) {
+    const saved = await host.models.save({ name: args.save, overwrite: false });
+    if (saved.ok)
+      console.log(`model saved as "${saved.value.name}" in ${args.models ?? 'the models folder'}`);
+    else {
+      console.error(`error: ${saved.error.message}`);
       ok = false;
     }
   }

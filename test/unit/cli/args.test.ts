@@ -30,6 +30,20 @@ describe('parseTrainArgs', () => {
       assert.throws(() => parseTrainArgs(argv, {}), message, argv.join(' '));
   });
 
+  test('--save takes a model name, never a path', () => {
+    assert.throws(
+      () => parseTrainArgs(['--save', '../x'], {}),
+      /--save: The name must not contain \/ or \\\./,
+    );
+    assert.throws(
+      () => parseTrainArgs(['--save', '.x'], {}),
+      /--save: The name must not start with a dot/,
+    );
+    const a = parseTrainArgs(['--save', 'digits', '--models', '/m'], {});
+    assert.equal(a.save, 'digits');
+    assert.equal(a.models, '/m');
+  });
+
   test('checkpoint flags', () => {
     const a = parseTrainArgs(['--checkpoint-dir', '/tmp/c'], {});
     assert.equal(a.checkpointDir, '/tmp/c');

@@ -3,7 +3,7 @@
 // a second process with --resume finishes the run with the same number of epochs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -63,7 +63,16 @@ test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and 
   assert.doesNotMatch(first.output(), /finished:/);
   assert.match(first.output(), /checkpoint saved after epoch 1/);
 
-  const second = train(['--resume', '--checkpoint-dir', checkpoint]);
+  const models = join(dir, 'models');
+  const second = train([
+    '--resume',
+    '--checkpoint-dir',
+    checkpoint,
+    '--save',
+    'resumed',
+    '--models',
+    models,
+  ]);
   const { code } = await second.exit;
   const out = second.output();
   assert.equal(code, 0, out);
@@ -74,6 +83,13 @@ test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and 
   assert.ok(done, out);
   assert.equal(Number(done[1]), 3);
   assert.ok(Number(done[2]) > 50, `test accuracy ${done[2]}% after 3 epochs of 300 images`);
+  // --save puts the result in the models folder, with the whole run's metadata.
+  assert.match(out, /model saved as "resumed"/);
+  const meta = JSON.parse(
+    await readFile(join(models, 'resumed', 'model.json'), 'utf8'),
+  ).userDefinedMetadata;
+  assert.equal(meta.epochsTrained, 3);
+  assert.equal(meta.testAccuracy.toFixed(4), (Number(done[2]) / 100).toFixed(4));
   t.diagnostic(
     `killed after: ${first
       .output()
