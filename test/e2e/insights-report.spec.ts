@@ -1,5 +1,5 @@
 // Figures and pictures for people, not pass/fail checks of the design:
-//  - draw -> prediction latency when idle (always runs; printed, and loosely bounded);
+//  - draw -> prediction latency when idle (printed, never asserted: speed is a benchmark figure);
 //  - with E2E_REPORT=1: what a quickly trained model (1 epoch of 3 000 images) answers for the ten
 //    hand-drawn digit shapes in pages/insights-page.ts, and screenshots of every tab in light and
 //    dark at 1280×800 and 1024×700, mid-run and after (in the test's output folder, e.g.
@@ -20,6 +20,7 @@ const stats = (xs: number[]): string => {
 
 test('draw -> updated bars latency when idle', async ({ app }, info) => {
   test.skip(app.kind !== 'browser', 'measured in browser mode');
+  test.skip(!REPORT, 'a measurement, not a check: run with E2E_REPORT=1 (see BENCHMARKS.md)');
   test.setTimeout(420_000);
   const studio = await app.open();
   const insights = new InsightsPage(studio.page);
@@ -43,9 +44,8 @@ test('draw -> updated bars latency when idle', async ({ app }, info) => {
     `model:predict round trip ${stats(predict)}; model:inspect round trip ${stats(inspect)}`;
   console.log(`[latency] ${line}`);
   await info.attach('latency', { body: line, contentType: 'text/plain' });
-  const median = [...bars].sort((a, b) => a - b)[Math.floor(bars.length / 2)]!;
-  // The target is 50 ms on an idle machine; this bound only catches a broken pipeline.
-  expect(median).toBeLessThan(500);
+  // The drawings above must each have produced a measurement; how long they took is only printed.
+  expect(bars).toHaveLength(shapes.length * 2);
 });
 
 async function frames(page: Page): Promise<void> {
