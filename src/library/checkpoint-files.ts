@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TrainConfig } from '../shared/config.ts';
+import type { EpochResult } from '../shared/events.ts';
 import { trainConfig, type ValidationError } from '../shared/validate.ts';
 import type { CheckpointInfo } from '../shared/models.ts';
 import { recoverDir, type AtomicOptions } from './atomic.ts';
@@ -30,14 +31,8 @@ export const OPTIMIZER_BIN = 'optimizer.bin';
 export const CHECKPOINT_FORMAT = 'cnn-studio-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  elapsedSec: number;
-}
+/** One completed epoch as the checkpoint remembers it (the `epoch-end` event's figures). */
+export type EpochRecord = EpochResult;
 
 export interface BatchRecord {
   epoch: number;

@@ -44,6 +44,17 @@ export const CELL_SAMPLES = 24;
 /** How many of the most confidently wrong test images an evaluation event carries. */
 export const WORST_WRONG = 24;
 
+/** What one epoch ended with: sent in `epoch-end`, kept by the renderer and in checkpoints. */
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Active (unpaused) seconds of the run so far. */
+  elapsedSec: number;
+}
+
 export type StopReason = 'user' | 'shutdown';
 
 export type TrainingEvent =
@@ -71,16 +82,7 @@ export type TrainingEvent =
       elapsedSec: number;
       etaSec: number;
     }
-  | {
-      type: 'epoch-end';
-      runId: string;
-      epoch: number;
-      trainLoss: number;
-      trainAccuracy: number;
-      testLoss: number;
-      testAccuracy: number;
-      elapsedSec: number;
-    }
+  | ({ type: 'epoch-end'; runId: string } & EpochResult)
   | { type: 'filters'; runId: string; epoch: number; batch: number; kernels: KernelSnapshot[] }
   | {
       /** Sent right after `epoch-end`: where the network goes wrong on the test images. */

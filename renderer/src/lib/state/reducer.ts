@@ -10,19 +10,13 @@ import type {
   Misclassified,
   StopReason,
   TrainingEvent,
+  EpochResult,
 } from '../../../../src/shared/events.ts';
 import { appendBatches, emptySeries, lastIndex, type LossSeries } from './series.ts';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
 
-export interface EpochResult {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  elapsedSec: number;
-}
+export type { EpochResult };
 
 /** The newest batch-level numbers, from the last batch event. */
 export interface LastBatch {
