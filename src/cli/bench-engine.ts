@@ -1,16 +1,24 @@
-// Measures one engine in this process (engines are process-global): training images/s at batch 50
-// after warm-up, and inference images/s at batch 1000 over the 10 000 test images.
-// Prints JSON lines; run by bench.ts once per engine.
+// Measures one engine in this process (engines are process-global): dataset parse time, training
+// images/s at batch 50 after warm-up, inference images/s at batch 1000 over the 10 000 test
+// images, and tf.memory().numTensors + process RSS per epoch over a multi-epoch run of the app's
+// own fit loop (src/training/trainer.ts). Prints JSON lines; run by bench.ts once per engine.
+//   bench-engine.ts <engine> [--quick] [--memory-epochs N] [--memory-images N]
 import * as tf from '@tensorflow/tfjs';
 import { fillBatch, shuffledIndices } from '../data/batch.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { selectEngine } from '../engine/select.ts';
 import { buildModel, compileModel } from '../model/cnn.ts';
-import type { EngineName } from '../shared/config.ts';
+import { DEFAULT_CONFIG, type EngineName } from '../shared/config.ts';
+import { RunControl } from '../training/control.ts';
+import { train } from '../training/trainer.ts';
 import { machine, median } from './bench-util.ts';
 
 const engine = process.argv[2] as EngineName;
 const quick = process.argv.includes('--quick');
+const option = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
 const out = (o: Record<string, unknown>): void =>
   console.log(JSON.stringify({ ...o, engine, machine: machine() }));
 
@@ -21,7 +29,14 @@ if (info instanceof Error) {
 }
 out({ name: 'engine', available: true, label: info.label, threads: info.threads });
 
+const tLoad = performance.now();
 const data = await loadMnist();
+out({
+  name: 'dataset-ready',
+  value: Math.round(performance.now() - tLoad),
+  unit: 'ms',
+  note: 'loadMnist(): read + validate + parse the 4 IDX files (70 000 images), first call in a fresh process',
+});
 const model = buildModel(1);
 compileModel(model, 1e-4);
 const batch = 50;
@@ -75,3 +90,40 @@ out({
   batch: 1000,
   runs: inferRates,
 });
+
+// Memory over a multi-epoch run of the real fit loop (with its per-epoch test evaluation).
+const memEpochs = option('--memory-epochs', quick || engine === 'cpu' ? 2 : 5);
+const memImages = option('--memory-images', quick || engine === 'cpu' ? 200 : 6000);
+if (memEpochs > 0) {
+  const fresh = buildModel(3);
+  compileModel(fresh, 1e-4);
+  const config = { ...DEFAULT_CONFIG, epochs: memEpochs, trainLimit: memImages, testLimit: 2000 };
+  const mb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const tensors: number[] = [];
+  const rss: number[] = [];
+  const rss0 = mb();
+  await train(fresh, data, config, new RunControl(), {
+    onEpochEnd: () => {
+      tensors.push(tf.memory().numTensors);
+      rss.push(mb());
+    },
+  });
+  const note = `${memEpochs} epochs × ${memImages} training images (+ 2 000 test images evaluated per epoch)`;
+  out({
+    name: 'tensors-per-epoch',
+    value: tensors.at(-1),
+    unit: 'tensors',
+    perEpoch: tensors,
+    flat: tensors.every((n) => n === tensors[0]),
+    note,
+  });
+  out({
+    name: 'rss-growth',
+    value: rss.at(-1)! - rss[0]!,
+    unit: 'MB',
+    perEpochMb: rss,
+    beforeRunMb: rss0,
+    note: `growth from the end of epoch 1 to the end of epoch ${memEpochs}; ${note}`,
+  });
+  fresh.dispose();
+}

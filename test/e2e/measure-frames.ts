@@ -88,6 +88,22 @@ async function frames(page: Page, phase: string, ms: number): Promise<void> {
   });
 }
 
+/**
+ * Draw → prediction: what the draw pad waits for after a stroke, i.e. a 784-pixel drawing sent
+ * over the app's socket, predicted by the worker (between batches while training) and returned.
+ */
+async function predictLatency(wire: WireClient, phase: string): Promise<void> {
+  const drawing = Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
+  const ms: number[] = [];
+  for (let k = 0; k < 20; k++) {
+    const t = performance.now();
+    const r = await wire.invoke('model:predict', drawing);
+    if (!r.ok) throw new Error(`model:predict failed: ${JSON.stringify(r)}`);
+    ms.push(performance.now() - t);
+  }
+  line({ measure: 'predict', phase, ...stats(ms) });
+}
+
 async function main(): Promise<void> {
   globalSetup(); // build out/renderer if it is missing or stale
   const server = await startServer({ port: 0, log: () => {} });
@@ -99,9 +115,13 @@ async function main(): Promise<void> {
     // page gets the functions below as source text, so it needs that helper too.
     await page.addInitScript('globalThis.__name = (f) => f;');
     await page.addInitScript(installSpy);
+    // Time to interactive: navigation start to the app's controls enabled (server and worker
+    // already up, as when the window opens on a running host).
+    const tNav = performance.now();
     await page.goto(server.url);
     const studio = new StudioPage(page);
     await studio.waitReady();
+    line({ measure: 'interactive', ms: Math.round(performance.now() - tNav) });
     const engine = (await wire.status()).engine as EngineInfo;
     line({
       measure: 'setup',
@@ -115,8 +135,10 @@ async function main(): Promise<void> {
     await studio.startRun(longRun({ trainLimit, batchSize, epochs: 3 }));
     while ((await studio.points()) < 1) await page.waitForTimeout(100);
     await frames(page, 'training', seconds * 1000);
+    await predictLatency(wire, 'training');
     await studio.stopButton.click();
     await studio.expectState('stopped');
+    await predictLatency(wire, 'idle'); // the stopped run's model: a model exists only after a run
 
     // The LossChart update path at 12 000 points: 10 epochs of 1 200 batches, as in the tutorial.
     const r = await page.evaluate(timeChartUpdates, {
