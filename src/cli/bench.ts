@@ -82,6 +82,13 @@ const figure = (engine: string, name: string): number | undefined => {
   return typeof v === 'number' ? v : undefined;
 };
 
+/** One training batch's time on the engine measured above (alone, without the app around it). */
+const batchMs = (label: string | null): number | undefined => {
+  const name = engines.find((e) => ours.get(e)?.some((l) => l.label === label));
+  const rate = name === undefined ? undefined : figure(name, 'train');
+  return rate === undefined ? undefined : Math.round((50 / rate) * 1000);
+};
+
 // 2. The PyTorch reference, same machine, same sitting, and our ratios to it.
 const torchScript = here('../../../shared/bench/bench_torch.py');
 if (args.includes('--no-torch')) {
@@ -203,7 +210,9 @@ if (args.includes('--no-renderer')) {
           unit: 'ms',
           phase: l.phase,
           p95: l.p95,
-          ...(l.phase === 'idle' ? { target: 50 } : { target: 'one batch time' }),
+          ...(l.phase === 'idle'
+            ? { target: 50 }
+            : { target: 'one batch time', batchMsAlone: batchMs(engine) }),
           note: 'model:predict round trip over the app socket (host → worker → host); excludes canvas rasterisation',
         },
         engine,

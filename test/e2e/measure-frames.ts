@@ -96,6 +96,9 @@ async function predictLatency(wire: WireClient, phase: string): Promise<void> {
   const drawing = Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
   const ms: number[] = [];
   for (let k = 0; k < 20; k++) {
+    // A stroke ends at a random moment of a batch, not just after the previous reply (which is
+    // sent between two batches, so the next request would always wait for one whole batch).
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
     const t = performance.now();
     const r = await wire.invoke('model:predict', drawing);
     if (!r.ok) throw new Error(`model:predict failed: ${JSON.stringify(r)}`);
