@@ -6,7 +6,7 @@
 // backend starts we answer URL.createObjectURL for the pthread script with a real file holding
 // the same script (shipped as a string in the package), prefixed so that inside each pthread the
 // main script is read from a second file, a copy of the package's threaded factory.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import workerThreads from 'node:worker_threads';
 import os, { tmpdir } from 'node:os';
@@ -20,29 +20,16 @@ function packageFile(relative: string): string {
   return join(dirname(require.resolve(`${PACKAGE}/package.json`)), relative);
 }
 
-function writeAtomically(path: string, text: string): void {
-  let same = false;
-  try {
-    same = readFileSync(path, 'utf8') === text;
-  } catch {
-    // absent: write it
-  }
-  if (same) return;
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-/** Writes the two scripts the pthreads need; returns the pthread script's path. */
+/**
+ * Writes the two scripts the pthreads need, in a fresh folder of this process's own (mode 0700,
+ * removed when it exits: code that we run must not sit where another user could swap it);
+ * returns the pthread script's path.
+ */
 function writeThreadScripts(): string {
-  const { version } = require(`${PACKAGE}/package.json`) as { version: string };
-  const dir = join(tmpdir(), `cnn-studio-wasm-threads-${version}`);
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-wasm-threads-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const main = join(dir, 'tfjs-backend-wasm-threaded-simd.js');
-  writeAtomically(
-    main,
-    readFileSync(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js'), 'utf8'),
-  );
+  writeFileSync(main, readFileSync(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js')));
   const { wasmWorkerContents } = require(
     packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'),
   ) as { wasmWorkerContents: string };
@@ -52,7 +39,7 @@ function writeThreadScripts(): string {
   const prefix =
     `URL.createObjectURL = () => ${JSON.stringify(main)};\n` + `URL.revokeObjectURL = () => {};\n`;
   // As tfjs does before making its Blob: the string holds raw newlines inside string literals.
-  writeAtomically(worker, prefix + wasmWorkerContents.replace(/\n/g, '\\n'));
+  writeFileSync(worker, prefix + wasmWorkerContents.replace(/\n/g, '\\n'));
   return worker;
 }
 
