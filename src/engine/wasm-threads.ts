@@ -21,13 +21,12 @@ function packageFile(relative: string): string {
 }
 
 /**
- * Writes the two scripts the pthreads need, in a fresh folder of this process's own (mode 0700,
- * removed when it exits: code that we run must not sit where another user could swap it);
- * returns the pthread script's path.
+ * Writes the two scripts the pthreads need, in a fresh folder of this process's own (mode 0700:
+ * code that we run must not sit where another user could swap it); returns the folder and the
+ * pthread script's path.
  */
-function writeThreadScripts(): string {
+function writeThreadScripts(): { dir: string; workerPath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-wasm-threads-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const main = join(dir, 'tfjs-backend-wasm-threaded-simd.js');
   writeFileSync(main, readFileSync(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js')));
   const { wasmWorkerContents } = require(
@@ -40,7 +39,7 @@ function writeThreadScripts(): string {
     `URL.createObjectURL = () => ${JSON.stringify(main)};\n` + `URL.revokeObjectURL = () => {};\n`;
   // As tfjs does before making its Blob: the string holds raw newlines inside string literals.
   writeFileSync(worker, prefix + wasmWorkerContents.replace(/\n/g, '\\n'));
-  return worker;
+  return { dir, workerPath: worker };
 }
 
 /**
@@ -98,7 +97,7 @@ function unrefPool(): void {
  * written, throws before changing anything.
  */
 export async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
-  const workerPath = writeThreadScripts();
+  const { dir, workerPath } = writeThreadScripts();
   const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   setThreadsCount(threads);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
@@ -115,5 +114,9 @@ export async function withWasmThreads<T>(threads: number, start: () => Promise<T
     URL.createObjectURL = original;
     restoreCores();
     restoreWorker();
+    // Emscripten's pool of 8 pthreads has loaded both scripts by the time the backend is up, and a
+    // pool of at most 4 threads never needs a 9th: the files are done with (a process ended by a
+    // signal or worker.terminate() would never reach an exit handler to remove them).
+    rmSync(dir, { recursive: true, force: true });
   }
 }
