@@ -54,3 +54,23 @@ export function palette(): Record<
     target: cssVar('--chart-target'),
   };
 }
+
+type Palette = ReturnType<typeof palette>;
+
+/** Axis colours for the current theme, spread into each scale's options. */
+export const themedAxis = (c: Palette) => ({
+  ticks: { color: c.muted },
+  grid: { color: c.grid },
+  border: { color: c.border },
+});
+
+/** Tooltip colours for the current theme. */
+export function themeTooltip<D>(chart: Chart<'line', D>, c: Palette): void {
+  const tooltip = chart.options.plugins?.tooltip;
+  if (!tooltip) return;
+  tooltip.backgroundColor = c.surface;
+  tooltip.titleColor = c.text;
+  tooltip.bodyColor = c.text;
+  tooltip.borderColor = c.border;
+  tooltip.borderWidth = 1;
+}
