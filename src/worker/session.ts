@@ -109,10 +109,7 @@ export class TrainingSession {
       case 'predict':
         return this.predict(request.pixels);
       case 'inspect':
-        return inspect(
-          this.model ?? refuse('NO_MODEL', 'Train or load a model first.'),
-          request.pixels,
-        );
+        return inspect(this.currentModel(), request.pixels);
       case 'test-images':
         return this.testImages(request.indices);
       case 'status':
@@ -149,15 +146,32 @@ export class TrainingSession {
     this.model = null;
   }
 
+  /**
+   * Refuses while a run is in progress. Checked again after every await, since a run may have
+   * started meanwhile; `cleanup` frees what the caller had built.
+   */
+  private ensureIdle(
+    cleanup?: () => void,
+    message = 'A training run is already in progress; stop it first.',
+  ): void {
+    if (!this.run) return;
+    cleanup?.();
+    refuse('BUSY', message);
+  }
+
+  private currentModel(): tf.LayersModel {
+    return this.model ?? refuse('NO_MODEL', 'Train or load a model first.');
+  }
+
   private activeRun(): Run {
     return this.run ?? refuse('NOT_RUNNING', 'No training run is in progress.');
   }
 
   private async start(config: TrainConfig): Promise<{ runId: string }> {
-    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    this.ensureIdle();
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
     const data = await this.loadData();
-    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    this.ensureIdle();
     const model = buildModel(config.seed);
     compileModel(model, config.learningRate);
     return this.launch(model, config, engine, data, null);
@@ -165,7 +179,7 @@ export class TrainingSession {
 
   /** Continues the checkpointed run after its last completed epoch, to the same total. */
   private async resumeCheckpoint(): Promise<{ runId: string }> {
-    if (this.run) refuse('BUSY', 'A training run is already in progress; stop it first.');
+    this.ensureIdle();
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
     const dir =
       this.checkpointDir ?? refuse('NOT_FOUND', 'This session keeps no checkpoints to resume.');
@@ -173,10 +187,7 @@ export class TrainingSession {
     const perEpoch = (c: TrainConfig): number =>
       Math.ceil(Math.min(c.trainLimit, data.train.count) / c.batchSize);
     const { checkpoint, model } = await resumable(dir, perEpoch);
-    if (this.run) {
-      disposeModel(model);
-      refuse('BUSY', 'A training run is already in progress; stop it first.');
-    }
+    this.ensureIdle(() => disposeModel(model));
     return this.launch(model, checkpoint.meta.config, engine, data, checkpoint.meta);
   }
 
@@ -309,12 +320,10 @@ export class TrainingSession {
 
   /** Loads the model in `dir`; the current model stays until the new one is fully checked and built. */
   private async load(dir: string): Promise<{ dir: string }> {
-    if (this.run) refuse('BUSY', 'Stop the training run before loading a model.');
+    const busy = 'Stop the training run before loading a model.';
+    this.ensureIdle(undefined, busy);
     const { model, trained } = await loadForSession(dir);
-    if (this.run) {
-      disposeModel(model);
-      refuse('BUSY', 'Stop the training run before loading a model.');
-    }
+    this.ensureIdle(() => disposeModel(model), busy);
     disposeModel(this.model);
     this.model = model;
     this.trained = trained;
@@ -332,7 +341,7 @@ export class TrainingSession {
   }
 
   private async predict(pixels: Float32Array): Promise<{ probabilities: number[] }> {
-    const model = this.model ?? refuse('NO_MODEL', 'Train or load a model first.');
+    const model = this.currentModel();
     const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, [1, 28, 28, 1])));
     const values = Array.from(await out.data());
     out.dispose();
