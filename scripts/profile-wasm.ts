@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { EngineChoice } from '../src/shared/config.ts';
-import { buildModel, compileModel } from '../src/model/cnn.ts';
+import { buildModel, compileModel, logits } from '../src/model/cnn.ts';
 import { engineFromEnv, selectEngine } from '../src/engine/select.ts';
 
 const BATCH = 50;
@@ -132,9 +132,7 @@ if (opt.accuracy !== undefined && train) {
   let correct = 0;
   for (let i = 0; i < 10_000 / 500; i++) {
     const b = batchOf(test, i, 500);
-    const hit = tf.tidy(() =>
-      (fresh.predict(b.xs) as tf.Tensor).argMax(-1).equal(b.ys.argMax(-1)).sum(),
-    );
+    const hit = tf.tidy(() => logits(fresh, b.xs).argMax(-1).equal(b.ys.argMax(-1)).sum());
     correct += (await hit.data())[0] ?? 0;
     tf.dispose([b.xs, b.ys, hit]);
   }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fillBatch, shuffledIndices } from '../data/batch.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { selectEngine } from '../engine/select.ts';
-import { buildModel, compileModel } from '../model/cnn.ts';
+import { buildModel, compileModel, logits } from '../model/cnn.ts';
 import { DEFAULT_CONFIG, type EngineName } from '../shared/config.ts';
 import { RunControl } from '../training/control.ts';
 import { train } from '../training/trainer.ts';
@@ -70,9 +70,7 @@ async function inferAll(limit: number): Promise<number> {
   const t0 = performance.now();
   for (let s = 0; s < limit; s += chunk) {
     fillBatch(data.test, null, s, s + chunk, xb, yb);
-    const p = tf.tidy(() =>
-      (model.predict(tf.tensor4d(xb, [chunk, 28, 28, 1])) as tf.Tensor).argMax(1),
-    );
+    const p = tf.tidy(() => logits(model, tf.tensor4d(xb, [chunk, 28, 28, 1])).argMax(1));
     await p.data();
     p.dispose();
   }

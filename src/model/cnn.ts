@@ -83,7 +83,17 @@ export function compileModel(model: tf.LayersModel, learningRate: number): void 
   });
 }
 
+/**
+ * Logits for a batch of images [n, 28, 28, 1], in one pass. Not `model.predict`: it cuts every
+ * batch into slices of 32 and concatenates them again, so the dense layer's 3136×1000 weights are
+ * streamed once per 32 images (wasm, 10 000 test images: 1 420 images/s through predict, 1 730
+ * here).
+ */
+export function logits(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor2D {
+  return model.apply(images, { training: false }) as tf.Tensor2D;
+}
+
 /** Softmax probabilities for a batch of images [n, 28, 28, 1]. */
 export function probabilities(model: tf.LayersModel, images: tf.Tensor4D): tf.Tensor2D {
-  return tf.tidy(() => tf.softmax(model.predict(images) as tf.Tensor2D));
+  return tf.tidy(() => tf.softmax(logits(model, images)));
 }

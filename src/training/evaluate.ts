@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
 import { fillBatch } from '../data/batch.ts';
+import { logits } from '../model/cnn.ts';
 import { ConfusionTally, type Confusion } from './confusion.ts';
 
 export interface Evaluation {
@@ -31,9 +32,9 @@ export async function evaluate(
     const [lossT, predT, confT] = tf.tidy(() => {
       const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
       const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
-      const logits = model.predict(x) as tf.Tensor2D;
-      const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
-      return [loss, logits.argMax(1), tf.softmax(logits).max(1)];
+      const out = logits(model, x);
+      const loss = tf.losses.softmaxCrossEntropy(y, out, undefined, undefined, tf.Reduction.SUM);
+      return [loss, out.argMax(1), tf.softmax(out).max(1)];
     });
     const [l, pred, conf] = await Promise.all([lossT.data(), predT.data(), confT.data()]);
     tf.dispose([lossT, predT, confT]);

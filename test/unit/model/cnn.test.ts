@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildModel, LAYER, probabilities } from '../../../src/model/cnn.ts';
+import { buildModel, LAYER, logits, probabilities } from '../../../src/model/cnn.ts';
 
 test('layer names, output shapes and parameter counts match the tutorial', () => {
   const model = buildModel(1);
@@ -28,6 +28,18 @@ test('the output is a probability distribution over ten digits', () => {
       .arraySync(),
   );
   for (const s of sums as number[]) assert.ok(Math.abs(s - 1) < 1e-5);
+  model.dispose();
+});
+
+test('logits in one pass equal model.predict, which slices the batch by 32', () => {
+  const model = buildModel(2);
+  const [ours, keras] = tf.tidy(() => {
+    const x = tf.randomUniform([40, 28, 28, 1], 0, 1, 'float32', 7);
+    return [logits(model, x).arraySync(), (model.predict(x) as tf.Tensor2D).arraySync()];
+  });
+  assert.equal(ours.length, 40);
+  for (let i = 0; i < 40; i++)
+    for (let k = 0; k < 10; k++) assert.ok(Math.abs(ours[i]![k]! - keras[i]![k]!) < 1e-5);
   model.dispose();
 });
 
