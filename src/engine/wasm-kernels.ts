@@ -6,6 +6,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './kernels/batch-matmul.ts';
 import { conv2DBackpropFilterConfig } from './kernels/conv-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './kernels/conv-backprop-input.ts';
+import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
 
@@ -34,7 +35,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm) and faster Conv2DBackpropInput,
- * MaxPoolGrad and BatchMatMul for backend 'wasm'. Idempotent. Call before the first training
+ * MaxPoolGrad, BatchMatMul and _FusedMatMul for backend 'wasm'. Idempotent. Call before the first training
  * step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
@@ -48,9 +49,13 @@ export function registerWasmTrainingKernels(): void {
     batchMatMul: original(tf.BatchMatMul),
     conv2DBackpropInput: original(tf.Conv2DBackpropInput),
     maxPoolGrad: original(tf.MaxPoolGrad),
+    fusedMatMul: original(tf._FusedMatMul),
+    add: original(tf.Add),
+    relu: original(tf.Relu),
   };
   replace(conv2DBackpropFilterConfig(o));
   replace(conv2DBackpropInputConfig(o));
   replace(maxPoolGradConfig(o));
+  replace(fusedMatMulConfig(o));
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
 }

@@ -45,61 +45,75 @@ export function matMulPlan(
  *  flipped: C = (op(B)^T·op(A)^T)^T, where op(X)^T is X itself when X was to be transposed.
  * Pick the cheaper in floats moved, XNNPACK's repacking of the right operand counting extra: for a
  * dense layer, the forward x·W and dx = dy·W^T both keep the big weight matrix on the left.
- * Batched products (outer size > 1) and non-float ones use wasm's original kernel.
+ * Returns null where wasm's original kernel is the right one: batched (outer size > 1) or
+ * non-float products, a shape error it should report, or a direct plan with nothing to transpose.
+ * The result has wasm's output shape: outer dims of 1, then [m, n].
  */
-export function batchMatMulConfig(o: WasmOriginals): KernelConfig {
+export function plannedProduct(
+  o: WasmOriginals,
+  backend: KernelBackendLike,
+  a: TensorInfo,
+  bIn: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo | null {
   const original = o.batchMatMul;
-  const kernelFunc: KernelFunc = (args) => {
-    const { inputs, backend: b, attrs } = args;
-    const backend = b as KernelBackendLike;
-    const { a, b: bIn } = inputs as { a: TensorInfo; b: TensorInfo };
-    const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
-    if (
-      a.dtype !== 'float32' ||
-      bIn.dtype !== 'float32' ||
-      size(a.shape.slice(0, -2)) !== 1 ||
-      size(bIn.shape.slice(0, -2)) !== 1
-    ) {
-      return original.kernelFunc(args);
-    }
-    const [aRows, aCols] = matrix(a);
-    const [bRows, bCols] = matrix(bIn);
-    const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
-    const [k2, n] = transposeB ? [bCols, bRows] : [bRows, bCols];
-    if (k !== k2) return original.kernelFunc(args); // let wasm raise its usual shape error
-    const a2 = view(a, [aRows, aCols]);
-    const b2 = view(bIn, [bRows, bCols]);
-    const t = (x: TensorInfo): TensorInfo => transpose(o, x, [1, 0], backend);
-    const mul = (l: TensorInfo, r: TensorInfo): TensorInfo => {
-      const [lr, lc] = matrix(l);
-      const [rr, rc] = matrix(r);
-      return run(original, { a: view(l, [1, lr, lc]), b: view(r, [1, rr, rc]) }, backend, {
-        transposeA: false,
-        transposeB: false,
-      });
-    };
+  if (
+    a.dtype !== 'float32' ||
+    bIn.dtype !== 'float32' ||
+    size(a.shape.slice(0, -2)) !== 1 ||
+    size(bIn.shape.slice(0, -2)) !== 1
+  ) {
+    return null;
+  }
+  const [aRows, aCols] = matrix(a);
+  const [bRows, bCols] = matrix(bIn);
+  const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const [k2, n] = transposeB ? [bCols, bRows] : [bRows, bCols];
+  if (k !== k2) return null; // let wasm raise its usual shape error
+  const a2 = view(a, [aRows, aCols]);
+  const b2 = view(bIn, [bRows, bCols]);
+  const t = (x: TensorInfo): TensorInfo => transpose(o, x, [1, 0], backend);
+  const mul = (l: TensorInfo, r: TensorInfo): TensorInfo => {
+    const [lr, lc] = matrix(l);
+    const [rr, rc] = matrix(r);
+    return run(original, { a: view(l, [1, lr, lc]), b: view(r, [1, rr, rc]) }, backend, {
+      transposeA: false,
+      transposeB: false,
+    });
+  };
 
-    let out: TensorInfo;
-    if (matMulPlan(m, k, n, transposeA, transposeB) === 'direct') {
-      if (!transposeA && !transposeB) return original.kernelFunc(args);
-      const l = transposeA ? t(a2) : a2;
-      const r = transposeB ? t(b2) : b2;
-      out = mul(l, r);
-      if (transposeA) dispose(backend, l);
-      if (transposeB) dispose(backend, r);
-    } else {
-      const l = transposeB ? b2 : t(b2);
-      const r = transposeA ? a2 : t(a2);
-      const cT = mul(l, r);
-      out = t(view(cT, [n, m]));
-      if (!transposeB) dispose(backend, l);
-      if (!transposeA) dispose(backend, r);
-      dispose(backend, cT);
-    }
-    // Same output shape as wasm's kernel: broadcast outer dims (all 1 here), then [m, n].
-    const outer = Math.max(a.shape.length, bIn.shape.length) - 2;
-    return view(out, [...Array<number>(outer).fill(1), m, n]);
+  let out: TensorInfo;
+  if (matMulPlan(m, k, n, transposeA, transposeB) === 'direct') {
+    if (!transposeA && !transposeB) return null;
+    const l = transposeA ? t(a2) : a2;
+    const r = transposeB ? t(b2) : b2;
+    out = mul(l, r);
+    if (transposeA) dispose(backend, l);
+    if (transposeB) dispose(backend, r);
+  } else {
+    const l = transposeB ? b2 : t(b2);
+    const r = transposeA ? a2 : t(a2);
+    const cT = mul(l, r);
+    out = t(view(cT, [n, m]));
+    if (!transposeB) dispose(backend, l);
+    if (!transposeA) dispose(backend, r);
+    dispose(backend, cT);
+  }
+  const outer = Math.max(a.shape.length, bIn.shape.length) - 2;
+  return view(out, [...Array<number>(outer).fill(1), m, n]);
+}
+
+/** BatchMatMul through plannedProduct, wasm's own kernel where that declines. */
+export function batchMatMulConfig(o: WasmOriginals): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
+    const backend = args.backend as KernelBackendLike;
+    return (
+      plannedProduct(o, backend, a, b, transposeA, transposeB) ?? o.batchMatMul.kernelFunc(args)
+    );
   };
   // Keep the original setup: the plain product and the fallback need the cwrap it creates.
-  return { ...original, kernelFunc };
+  return { ...o.batchMatMul, kernelFunc };
 }

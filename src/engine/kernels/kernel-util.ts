@@ -21,6 +21,9 @@ export interface WasmOriginals {
   batchMatMul: KernelConfig;
   conv2DBackpropInput: KernelConfig;
   maxPoolGrad: KernelConfig;
+  fusedMatMul: KernelConfig;
+  add: KernelConfig;
+  relu: KernelConfig;
 }
 
 /** Runs one kernel function directly (no engine bookkeeping); the caller owns the result. */

@@ -80,3 +80,29 @@ test('a dense layer’s forward and both gradients match cpu', async () => {
     },
   );
 });
+
+// _FusedMatMul (src/engine/kernels/fused-matmul.ts): a dense layer outside training. Small batches
+// take the flipped plan plus bias and ReLU; large ones and other activations keep wasm's kernel.
+describe('fused matMul (bias + activation)', () => {
+  const cases = [
+    { m: 1, activation: 'relu', plan: 'flipped' },
+    { m: 4, activation: 'linear', plan: 'flipped' },
+    { m: 4, activation: 'elu', plan: "wasm's own" },
+    { m: 800, activation: 'relu', plan: "wasm's own (direct)" },
+  ] as const;
+  for (const { m, activation, plan } of cases) {
+    test(`[${m}x3136]·[3136x1000] + bias, ${activation}: ${plan}, matches cpu`, async () => {
+      if (plan.startsWith('flipped')) assert.equal(matMulPlan(m, 3136, 1000, false, false), plan);
+      await compareWithCpu(
+        `fused ${m} ${activation}`,
+        [input([m, 3136], 21), input([3136, 1000], 22), input([1000], 23)],
+        (x, w, bias) => tf.fused.matMul({ a: x!, b: w!, bias, activation }),
+      );
+    });
+  }
+  test('without a bias, transposed operands', async () => {
+    await compareWithCpu('fused no bias', [input([3136, 2], 24), input([1000, 3136], 25)], (x, w) =>
+      tf.fused.matMul({ a: x!, b: w!, transposeA: true, transposeB: true, activation: 'relu' }),
+    );
+  });
+});

@@ -128,9 +128,20 @@ test('starting wasm leaves no Emscripten process handlers (they dump its minifie
 
 test('registerWasmTrainingKernels is idempotent', () => {
   registerWasmTrainingKernels();
-  const kernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'];
+  const kernels = [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'MaxPoolGrad',
+    'BatchMatMul',
+    '_FusedMatMul',
+  ];
   const before = kernels.map((k) => tf.getKernel(k, 'wasm'));
   assert.ok(before.every((k) => k !== undefined));
+  const ours = Symbol.for('cnn-studio.wasm-training-kernel');
+  assert.ok(
+    before.every((k) => ours in k!),
+    'each of our kernels replaced wasm’s',
+  );
   registerWasmTrainingKernels();
   assert.deepEqual(
     kernels.map((k) => tf.getKernel(k, 'wasm')),

@@ -1,0 +1,39 @@
+// _FusedMatMul (matmul + bias + activation, what a dense layer runs outside training) for the
+// wasm backend. wasm hands it to XNNPACK, which repacks the right operand whenever that tensor is
+// new: after every training step the dense layer's 3136×1000 weights are, so predicting one drawn
+// digit mid-run spent ~23 of its ~25 ms repacking. Small batches take BatchMatMul's plan instead
+// (see ./batch-matmul.ts), which keeps the weights on the left; large ones keep wasm's fused kernel,
+// whose packing is reused for as long as the weights stay the same.
+import type { KernelConfig, KernelFunc, TensorInfo, _FusedMatMulAttrs } from '@tensorflow/tfjs';
+import { plannedProduct } from './batch-matmul.ts';
+import { dispose, run, type KernelBackendLike, type WasmOriginals } from './kernel-util.ts';
+
+export function fusedMatMulConfig(o: WasmOriginals): KernelConfig {
+  const original = o.fusedMatMul;
+  const kernelFunc: KernelFunc = (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as {
+      a: TensorInfo;
+      b: TensorInfo;
+      bias?: TensorInfo;
+      preluActivationWeights?: TensorInfo;
+    };
+    const { transposeA, transposeB, activation } = args.attrs as unknown as _FusedMatMulAttrs;
+    const backend = args.backend as KernelBackendLike;
+    const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+    const product = simple ? plannedProduct(o, backend, a, b, transposeA, transposeB) : null;
+    if (product === null) return original.kernelFunc(args);
+    let out = product;
+    if (bias) {
+      const sum = run(o.add, { a: out, b: bias }, backend);
+      dispose(backend, out);
+      out = sum;
+    }
+    if (activation === 'relu') {
+      const r = run(o.relu, { x: out }, backend);
+      dispose(backend, out);
+      out = r;
+    }
+    return out;
+  };
+  return { ...original, kernelFunc };
+}
