@@ -10,6 +10,7 @@ import { selectEngine } from '../engine/select.ts';
 import { buildModel, compileModel, logits } from '../model/cnn.ts';
 import { DEFAULT_CONFIG, type EngineName } from '../shared/config.ts';
 import { RunControl } from '../training/control.ts';
+import { trainStep } from '../training/step.ts';
 import { train } from '../training/trainer.ts';
 import { machine, median } from './bench-util.ts';
 
@@ -44,6 +45,7 @@ const order = shuffledIndices(data.train.count, 1);
 const xs = new Float32Array(batch * 784);
 const ys = new Float32Array(batch * 10);
 let cursor = 0;
+const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function trainBatches(n: number): Promise<number> {
   const t0 = performance.now();
@@ -51,7 +53,7 @@ async function trainBatches(n: number): Promise<number> {
     fillBatch(data.train, order, cursor, cursor + batch, xs, ys);
     cursor = (cursor + batch) % (data.train.count - batch);
     const [x, y] = [tf.tensor4d(xs, [batch, 28, 28, 1]), tf.tensor2d(ys, [batch, 10])];
-    await model.trainOnBatch(x, y);
+    await trainStep(model, x, y, nextTick); // the app's step, with its mid-step pause
     tf.dispose([x, y]);
   }
   return (n * batch) / ((performance.now() - t0) / 1000);
@@ -90,7 +92,7 @@ out({
 });
 
 // Memory over a multi-epoch run of the real fit loop (with its per-epoch test evaluation).
-const memEpochs = option('--memory-epochs', quick || engine === 'cpu' ? 2 : 5);
+const memEpochs = option('--memory-epochs', quick || engine === 'cpu' ? 2 : 10);
 const memImages = option('--memory-images', quick || engine === 'cpu' ? 200 : 6000);
 if (memEpochs > 0) {
   const fresh = buildModel(3);

@@ -7,6 +7,7 @@ import { fillBatch, shuffledIndices } from '../data/batch.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import type { RunControl } from './control.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
+import { trainStep, type StepResult } from './step.ts';
 
 export interface TrainBegin {
   trainSize: number;
@@ -43,7 +44,7 @@ export interface TrainerCallbacks {
 }
 
 const now = (): number => performance.now() / 1000;
-/** Lets queued messages (pause, stop, predict) run between batches. */
+/** Lets queued messages (pause, stop, predict) run between batches, and mid-step. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Where a run starts: a resumed run continues after the last epoch its checkpoint completed. */
@@ -85,21 +86,19 @@ export async function train(
     for (let batch = 1; batch <= batchesPerEpoch; batch++) {
       await control.checkpoint();
       if (control.stopped) return { kind: 'stopped', epochsCompleted: epoch - 1 };
-      const t0 = now();
       const start = (batch - 1) * batchSize;
       const end = Math.min(start + batchSize, trainSize);
       const m = end - start;
       fillBatch(data.train, order, start, end, xs, ys);
       const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
       const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
-      let loss: number;
-      let accuracy: number;
+      let step: StepResult;
       try {
-        [loss, accuracy] = (await model.trainOnBatch(x, y)) as [number, number];
+        step = await trainStep(model, x, y, yieldToEventLoop);
       } finally {
         tf.dispose([x, y]);
       }
-      const seconds = now() - t0;
+      const { loss, accuracy, seconds } = step;
       active += seconds;
       if (!Number.isFinite(loss)) return { kind: 'diverged', epoch, batch, loss };
       lossSum += loss * m;
