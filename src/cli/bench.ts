@@ -212,7 +212,16 @@ if (args.includes('--no-renderer')) {
           p95: l.p95,
           ...(l.phase === 'idle'
             ? { target: 50 }
-            : { target: 'one batch time', batchMsAlone: batchMs(engine) }),
+            : {
+                target: 'one batch time',
+                // the batch time in the same window, from the run's own progress events
+                batchMsInWindow: l.batchMs,
+                p95InBatches:
+                  typeof l.batchMs === 'number'
+                    ? Math.round(((l.p95 as number) / l.batchMs) * 100) / 100
+                    : undefined,
+                batchMsAlone: batchMs(engine),
+              }),
           note: 'model:predict round trip over the app socket (host → worker → host); excludes canvas rasterisation',
         },
         engine,

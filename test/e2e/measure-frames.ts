@@ -91,11 +91,26 @@ async function frames(page: Page, phase: string, ms: number): Promise<void> {
 /**
  * Draw → prediction: what the draw pad waits for after a stroke, i.e. a 784-pixel drawing sent
  * over the app's socket, predicted by the worker (between batches while training) and returned.
+ * While training, the batch time is read from the run's own progress events over the same
+ * window, so the two compare under the same load (Chromium shares the 2 cores with training).
  */
 async function predictLatency(wire: WireClient, phase: string): Promise<void> {
   const drawing = Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
   const ms: number[] = [];
-  for (let k = 0; k < 20; k++) {
+  const progress: { batches: number; sec: number }[] = [];
+  wire.onEvent = (_channel, payload) => {
+    const e = payload as { type: string; epoch: number; batchesPerEpoch: number } & Record<
+      string,
+      unknown
+    >;
+    if (e.type !== 'batch') return;
+    const last = (e.firstBatch as number) + (e.losses as number[]).length - 1;
+    progress.push({
+      batches: (e.epoch - 1) * e.batchesPerEpoch + last,
+      sec: e.elapsedSec as number,
+    });
+  };
+  for (let k = 0; k < 40; k++) {
     // A stroke ends at a random moment of a batch, not just after the previous reply (which is
     // sent between two batches, so the next request would always wait for one whole batch).
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
@@ -104,7 +119,14 @@ async function predictLatency(wire: WireClient, phase: string): Promise<void> {
     if (!r.ok) throw new Error(`model:predict failed: ${JSON.stringify(r)}`);
     ms.push(performance.now() - t);
   }
-  line({ measure: 'predict', phase, ...stats(ms) });
+  wire.onEvent = null;
+  const first = progress[0];
+  const last = progress.at(-1);
+  const batchMs =
+    first && last && last.batches > first.batches
+      ? Math.round(((last.sec - first.sec) * 1000 * 10) / (last.batches - first.batches)) / 10
+      : null;
+  line({ measure: 'predict', phase, ...stats(ms), ...(batchMs === null ? {} : { batchMs }) });
 }
 
 async function main(): Promise<void> {

@@ -19,11 +19,21 @@ export const pageOrigin = ({ port }: WireEndpoint): string => `http://127.0.0.1:
 export class WireClient {
   private nextId = 1;
   private readonly pending = new Map<number, (r: Result<unknown>) => void>();
+  /** Called with every pushed event (channel + payload); the suite mostly does not need them. */
+  onEvent: ((channel: string, payload: unknown) => void) | null = null;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { kind: string; id?: number; result?: unknown };
-      if (msg.kind !== 'result' || msg.id === undefined) return; // events are not needed here
+      const msg = JSON.parse(String(data)) as {
+        kind: string;
+        id?: number;
+        result?: unknown;
+        channel?: string;
+        payload?: unknown;
+      };
+      if (msg.kind === 'event' && msg.channel !== undefined)
+        this.onEvent?.(msg.channel, msg.payload);
+      if (msg.kind !== 'result' || msg.id === undefined) return;
       this.pending.get(msg.id)?.(msg.result as Result<unknown>);
       this.pending.delete(msg.id);
     });
