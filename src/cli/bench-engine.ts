@@ -103,9 +103,11 @@ if (memEpochs > 0) {
   const rss: number[] = [];
   const rss0 = mb();
   await train(fresh, data, config, new RunControl(), {
-    onEpochEnd: () => {
+    onEpochEnd: (epoch) => {
       tensors.push(tf.memory().numTensors);
       rss.push(mb());
+      // As it goes, so a long run (e.g. the full 10 × 60 000) shows its trend before it ends.
+      console.error(`memory run: epoch ${epoch}, ${tensors.at(-1)} tensors, RSS ${rss.at(-1)} MB`);
     },
   });
   const note = `${memEpochs} epochs × ${memImages} training images (+ 2 000 test images evaluated per epoch)`;
