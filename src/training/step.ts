@@ -26,8 +26,8 @@ export async function trainStep(
   const t0 = now();
   const { value, grads } = optimizer.computeGradients(() => {
     const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-    accuracy = tf.keep(tf.metrics.categoricalAccuracy(y, logits).mean());
-    return softmaxCrossEntropy(y, logits).mean() as tf.Scalar;
+    accuracy = tf.keep(tf.metrics.categoricalAccuracy(y, logits).mean<tf.Scalar>());
+    return softmaxCrossEntropy(y, logits).mean<tf.Scalar>();
   }, vars);
   const first = now() - t0;
   await between();

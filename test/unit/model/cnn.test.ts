@@ -34,7 +34,7 @@ test('the output is a probability distribution over ten digits', () => {
 test('logits in one pass equal model.predict, which slices the batch by 32', () => {
   const model = buildModel(2);
   const [ours, keras] = tf.tidy(() => {
-    const x = tf.randomUniform([40, 28, 28, 1], 0, 1, 'float32', 7);
+    const x = tf.randomUniform<tf.Rank.R4>([40, 28, 28, 1], 0, 1, 'float32', 7);
     return [logits(model, x).arraySync(), (model.predict(x) as tf.Tensor2D).arraySync()];
   });
   assert.equal(ours.length, 40);
