@@ -1,7 +1,7 @@
-// Only the Chart.js pieces the two line charts use, so the rest is tree-shaken away.
+// Only the Chart.js pieces the two line charts use, so the rest is tree-shaken away. No
+// Decimation plugin: the loss chart downsamples as batches arrive (state/downsample.ts).
 import {
   Chart,
-  Decimation,
   LineController,
   LineElement,
   LinearScale,
@@ -11,15 +11,7 @@ import {
 } from 'chart.js';
 import { cssVar } from '../theme.svelte.ts';
 
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  LinearScale,
-  LogarithmicScale,
-  Decimation,
-  Tooltip,
-);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 Chart.defaults.font.family =
   'system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, "Helvetica Neue", Arial, sans-serif';
