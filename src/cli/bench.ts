@@ -236,6 +236,8 @@ if (args.includes('--no-renderer')) {
           p50: tail.p50,
           points: l.points,
           target: 4,
+          cold: l.coldAppend1At12000Ms,
+          note: "one batch event handled by the whole page (parse, state, both charts, Svelte), warm; 'cold' is the first pass",
         },
         engine,
       );

@@ -166,17 +166,26 @@ async function main(): Promise<void> {
     await predictLatency(wire, 'idle'); // the stopped run's model: a model exists only after a run
 
     // The LossChart update path at 12 000 points: 10 epochs of 1 200 batches, as in the tutorial.
-    const r = await page.evaluate(timeChartUpdates, {
-      engine,
-      epochs: 10,
-      batchesPerEpoch: 1200,
-      tail: 100,
-    });
+    // Three synthetic runs: the first also warms the JIT up (reported apart as "cold"); an app
+    // that trains for an hour spends it warm, so the figure is the two later runs' appends.
+    const passes = [];
+    for (let pass = 0; pass < 3; pass++) {
+      passes.push(
+        await page.evaluate(timeChartUpdates, {
+          engine,
+          epochs: 10,
+          batchesPerEpoch: 1200,
+          tail: 100,
+        }),
+      );
+    }
+    const [cold, ...warm] = passes as [(typeof passes)[0], ...typeof passes];
     line({
       measure: 'chart-update',
-      points: r.points,
-      bulk1200PerEventMs: stats(r.bulk),
-      append1At12000Ms: stats(r.tail),
+      points: cold.points,
+      bulk1200PerEventMs: stats(cold.bulk),
+      append1At12000Ms: stats(warm.flatMap((r) => r.tail)),
+      coldAppend1At12000Ms: stats(cold.tail),
     });
   } finally {
     await browser.close();
