@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mulberry32 as random } from '../../../src/data/batch.ts'; // seeded: failures replay
 import { LossDownsampler, type XY } from '../../../renderer/src/lib/state/downsample.ts';
 import {
   appendBatches,
@@ -7,18 +8,6 @@ import {
   seriesToArrays,
   type LossSeries,
 } from '../../../renderer/src/lib/state/series.ts';
-
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Noisy decaying losses with occasional spikes, repeats, NaNs, infinities, zeros and negatives. */
 function losses(n: number, seed: number): number[] {
