@@ -186,6 +186,7 @@ async function main(): Promise<void> {
       bulk1200PerEventMs: stats(cold.bulk),
       append1At12000Ms: stats(warm.flatMap((r) => r.tail)),
       coldAppend1At12000Ms: stats(cold.tail),
+      lossChartUpdateMs: stats(warm.flatMap((r) => r.chart)),
     });
   } finally {
     await browser.close();

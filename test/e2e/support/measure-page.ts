@@ -25,7 +25,7 @@ interface SpyGlobals {
   performance: { now(): number };
   requestAnimationFrame(cb: (t: number) => void): number;
   PerformanceObserver: new (
-    cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void,
+    cb: (list: { getEntries(): { startTime: number; duration: number; name: string }[] }) => void,
   ) => {
     observe(o: { type: string; buffered?: boolean }): void;
     disconnect(): void;
@@ -99,7 +99,7 @@ export async function timeChartUpdates(o: {
   epochs: number;
   batchesPerEpoch: number;
   tail: number;
-}): Promise<{ points: number; bulk: number[]; tail: number[] }> {
+}): Promise<{ points: number; bulk: number[]; tail: number[]; chart: number[] }> {
   const g = globalThis as unknown as SpyGlobals;
   const socket = g.__spy.sockets[0];
   if (!socket) throw new Error('the app opened no WebSocket');
@@ -160,10 +160,18 @@ export async function timeChartUpdates(o: {
     const n = epoch === o.epochs ? o.batchesPerEpoch - o.tail : o.batchesPerEpoch;
     bulk.push(await deliver(batches(epoch, 1, n)));
   }
+  // The loss chart's own Chart.js update, from the User Timing entry LossChart writes.
+  const chart: number[] = [];
+  const observer = new g.PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'loss-chart-update') chart.push(e.duration);
+  });
+  observer.observe({ type: 'measure' });
   const tail: number[] = [];
   for (let b = o.batchesPerEpoch - o.tail + 1; b <= o.batchesPerEpoch; b++)
     tail.push(await deliver(batches(o.epochs, b, 1)));
+  await afterTask(); // observers are told in a later task
+  observer.disconnect();
   const card = g.document.querySelector('[data-testid="loss-chart-card"]');
   const points = Number(card?.getAttribute('data-points'));
-  return { points, bulk, tail };
+  return { points, bulk, tail, chart };
 }
