@@ -27,7 +27,10 @@ export class RunControl {
     const gate = this.gate;
     if (!gate) return false;
     this.gate = null;
-    gate.open();
+    // Open on a later task: the caller (the worker answering "resume") replies first. Opened at
+    // once, the loop would take the thread for a whole gradient pass before that reply went out,
+    // and the app's controls would stay busy meanwhile (a Stop pressed then was lost).
+    setTimeout(gate.open, 0);
     return true;
   }
 
