@@ -25,6 +25,7 @@ describe('controls', () => {
     connected: true,
     configValid: true,
     busy: false,
+    stopping: false,
     awaitingRun: false,
   };
   const enabled = (i: Partial<ControlsInput>): string[] =>
@@ -45,6 +46,13 @@ describe('controls', () => {
     assert.equal(controlsFor({ ...base, busy: true }).canTrain, false);
     assert.equal(controlsFor({ ...base, connected: false }).canTrain, false);
     assert.equal(controlsFor({ ...base, state: 'running', connected: false }).canStop, false);
+  });
+
+  it('lets Stop through while a pause or resume awaits its reply, but not twice', () => {
+    assert.deepEqual(enabled({ state: 'running', busy: true }), ['canStop']);
+    assert.deepEqual(enabled({ state: 'paused', busy: true }), ['canStop']);
+    assert.deepEqual(enabled({ state: 'running', busy: true, stopping: true }), []);
+    assert.deepEqual(enabled({ state: 'paused', stopping: true }), []);
   });
 
   it('locks Train and the fields while a started run has not reported yet', () => {

@@ -63,6 +63,8 @@ export interface ControlsInput {
   configValid: boolean;
   /** An invoke is in flight. */
   busy: boolean;
+  /** A stop is in flight. Stop itself never waits for other requests: it is always safe. */
+  stopping: boolean;
   /** Start was accepted but its run-started event has not arrived yet. */
   awaitingRun: boolean;
 }
@@ -81,9 +83,9 @@ export function controlsFor(i: ControlsInput): Controls {
   const active = isActive(i.state) || i.awaitingRun;
   return {
     canTrain: ready && !active && i.configValid,
-    canPause: ready && i.state === 'running',
-    canResume: ready && i.state === 'paused',
-    canStop: ready && isActive(i.state),
+    canPause: ready && !i.stopping && i.state === 'running',
+    canResume: ready && !i.stopping && i.state === 'paused',
+    canStop: i.connected && !i.stopping && isActive(i.state),
     canEdit: !active,
   };
 }

@@ -32,6 +32,8 @@ export class Studio {
   draft: ConfigDraft = $state(draftFrom(DEFAULT_CONFIG));
   /** The invoke in flight, if any. */
   busy: InvokeChannel | null = $state(null);
+  /** A stop in flight: it may overlap a pause or resume still waiting for its reply. */
+  stopping = $state(false);
   /** The last failed button action (start/pause/resume/stop), shown under the buttons. */
   actionError: ErrorEnvelope | null = $state.raw(null);
   /** Something the transport received but could not use, or a failed resync. */
@@ -54,6 +56,7 @@ export class Studio {
       connected: this.connected,
       configValid: this.parsed.config !== null,
       busy: this.busy !== null || this.syncing,
+      stopping: this.stopping,
       awaitingRun: this.awaitingRun,
     }),
   );
@@ -115,7 +118,13 @@ export class Studio {
   }
 
   async stop(): Promise<void> {
-    if (this.controls.canStop) await this.#run('training:stop', null);
+    if (!this.controls.canStop) return;
+    this.stopping = true;
+    try {
+      await this.#run('training:stop', null);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   async togglePause(): Promise<void> {
