@@ -20,6 +20,7 @@ import {
   ModelFileError,
   MAX_WEIGHT_BYTES,
   checkFinite,
+  parseJsonFile,
   readModelFolder,
   readModelJson,
   type ModelFiles,
@@ -211,17 +212,7 @@ async function readMeta(dir: string): Promise<CheckpointMeta | null> {
     );
   }
   if (text.length > 64 * 1024 * 1024) return bad('checkpoint.json is too large', file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(
-      'json',
-      `checkpoint.json is not valid JSON (${(e as Error).message})`,
-      file,
-    );
-  }
-  return checkCheckpointMeta(json, file);
+  return checkCheckpointMeta(parseJsonFile(text, 'checkpoint.json', file), file);
 }
 
 /**

@@ -111,18 +111,18 @@ function checkSpec(v: unknown, i: number, file: string): WeightSpec {
   return { name, shape: shape as number[], dtype };
 }
 
+/** JSON.parse, failing as a ModelFileError that names the file (`name` in the message). */
+export function parseJsonFile(text: string, name: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError('json', `${name} is not valid JSON (${(e as Error).message})`, file);
+  }
+}
+
 /** Parses and checks model.json's text. `file` is its path, for messages. */
 export function parseModelJson(text: string, file: string): ModelJson {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(
-      'json',
-      `model.json is not valid JSON (${(e as Error).message})`,
-      file,
-    );
-  }
+  const json = parseJsonFile(text, 'model.json', file);
   if (!isObject(json)) throw new ModelFileError('json', 'model.json is not a JSON object', file);
   if (json['format'] !== undefined && json['format'] !== 'layers-model')
     throw new ModelFileError(
