@@ -2,8 +2,9 @@
 // with --profile the kernels that take the time. Short on purpose: the machine is shared.
 //
 //   npx tsx scripts/profile-wasm.ts [--engine auto|native|wasm|cpu] [--warmup 20] [--batches 60]
-//                                   [--real] [--profile] [--accuracy N]
+//                                   [--real] [--profile] [--inference] [--accuracy N]
 //   --real        train on the first MNIST training images instead of random pixels
+//   --inference   also profile inference: one batch of 1 000 test images through logits()
 //   --accuracy N  afterwards train one pass over N real images and report test accuracy
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +23,7 @@ const { values: opt } = parseArgs({
     batches: { type: 'string', default: '60' },
     real: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    inference: { type: 'boolean', default: false },
     accuracy: { type: 'string' },
   },
 });
@@ -93,28 +95,48 @@ console.log(
     `; tensors alive: ${tf.memory().numTensors}`,
 );
 
-if (opt.profile) {
-  const steps = 5;
-  const info = await tf.profile(async () => {
-    for (let i = 0; i < steps; i++) await step(i);
-  });
+/** Prints tf.profile's kernels per `steps`, summed by name and input shapes, largest first. */
+function printProfile(
+  info: Awaited<ReturnType<typeof tf.profile>>,
+  steps: number,
+  what: string,
+): void {
   const byKernel = new Map<string, number>();
   let total = 0;
-  for (const k of info.kernels) {
+  // Kernels only: a fused op is also listed as its `…__op` wrapper, which would count it twice.
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const key = `${k.name} ${k.inputShapes.map((s) => `[${(s ?? []).join(',')}]`).join('×')}`;
     byKernel.set(key, (byKernel.get(key) ?? 0) + ms);
     total += ms;
   }
-  console.log(
-    `kernel time per batch: ${(total / steps).toFixed(1)} ms (tf.profile, ${steps} batches)`,
-  );
+  console.log(`kernel time per ${what}: ${(total / steps).toFixed(1)} ms (tf.profile, ${steps})`);
   const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15);
   for (const [key, ms] of top) {
     console.log(
       `${(ms / steps).toFixed(2).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${key}`,
     );
   }
+}
+
+if (opt.profile) {
+  const steps = 5;
+  const info = await tf.profile(async () => {
+    for (let i = 0; i < steps; i++) await step(i);
+  });
+  printProfile(info, steps, 'batch');
+}
+
+if (opt.inference) {
+  const test = batchOf(mnist('t10k'), 0, 1000);
+  const infer = async (): Promise<void> => {
+    const p = tf.tidy(() => logits(model, test.xs).argMax(-1));
+    await p.data();
+    p.dispose();
+  };
+  await infer(); // warm-up: XNNPACK packs the weights once
+  printProfile(await tf.profile(infer), 1, 'batch of 1 000 test images (inference)');
+  tf.dispose([test.xs, test.ys]);
 }
 
 if (opt.accuracy !== undefined && train) {
