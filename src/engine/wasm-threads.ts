@@ -13,11 +13,11 @@ import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 const PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
 function packageFile(relative: string): string {
-  return join(dirname(require.resolve(`${PACKAGE}/package.json`)), relative);
+  return join(dirname(requireHere.resolve(`${PACKAGE}/package.json`)), relative);
 }
 
 /**
@@ -29,7 +29,7 @@ function writeThreadScripts(): { dir: string; workerPath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-wasm-threads-'));
   const main = join(dir, 'tfjs-backend-wasm-threaded-simd.js');
   writeFileSync(main, readFileSync(packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.js')));
-  const { wasmWorkerContents } = require(
+  const { wasmWorkerContents } = requireHere(
     packageFile('wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'),
   ) as { wasmWorkerContents: string };
   const worker = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
