@@ -6,6 +6,8 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './kernels/batch-matmul.ts';
 import { conv2DBackpropFilterConfig } from './kernels/conv-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './kernels/conv-backprop-input.ts';
+import { conv2DConfig, fusedConv2DConfig, winogradFor } from './kernels/conv2d-winograd.ts';
+import type { WinogradConv } from './kernels/winograd/winograd.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
@@ -35,7 +37,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm) and faster Conv2DBackpropInput,
- * MaxPoolGrad, BatchMatMul and _FusedMatMul for backend 'wasm'. Idempotent. Call before the first training
+ * MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D and FusedConv2D for backend 'wasm'. Idempotent. Call before the first training
  * step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
@@ -57,5 +59,18 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig(o));
   replace(maxPoolGradConfig(o));
   replace(fusedMatMulConfig(o));
+  replace(conv2DConfig(o.conv2D));
+  replace(fusedConv2DConfig(original(tf.FusedConv2D)));
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
+}
+
+/**
+ * Starts the Winograd convolution's helper threads for the active wasm backend (call after
+ * tf.setBackend('wasm')), so that the first large convolution already has them; resolves once
+ * they run, with the runner.
+ */
+export async function startConvolutionThreads(): Promise<WinogradConv> {
+  const runner = winogradFor(tf.backend() as unknown as Parameters<typeof winogradFor>[0]);
+  await runner.whenReady();
+  return runner;
 }

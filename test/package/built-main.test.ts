@@ -1,6 +1,7 @@
 // The main-process code as electron-vite builds it for the app (nothing here can run Electron
-// itself): every chunk parses as the ES module Electron loads. A bundler shim once collided with a
-// `require` of ours in the threads chunk, a SyntaxError that only a built app would have met.
+// itself): every chunk parses as the ES module Electron loads, and the built wasm engine starts
+// its thread pool and Winograd helper thread. A bundler shim once collided with a `require` of
+// ours in the threads chunk, a SyntaxError that only a built app would have met.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
@@ -19,6 +20,11 @@ before(() => {
 after(() => rmSync(OUT, { recursive: true, force: true }));
 
 const chunks = (): string[] => readdirSync(join(OUT, 'main', 'chunks'));
+const chunk = (prefix: string): string => {
+  const name = chunks().find((f) => f.startsWith(prefix));
+  assert.ok(name, `no ${prefix}* chunk in the build`);
+  return join(OUT, 'main', 'chunks', name);
+};
 
 test('every main-process file parses as an ES module', () => {
   const files = [
@@ -30,4 +36,29 @@ test('every main-process file parses as an ES module', () => {
     const { status, stderr } = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
     assert.equal(status, 0, `${file} does not parse:\n${stderr}`);
   }
+});
+
+test('the built wasm engine runs conv2 by Winograd on both its threads', () => {
+  const script = `
+    import * as tf from '@tensorflow/tfjs';
+    const { withWasmThreads } = await import(${JSON.stringify(chunk('wasm-threads'))});
+    const { registerWasmTrainingKernels, startConvolutionThreads } = await import(${JSON.stringify(chunk('wasm-kernels'))});
+    registerWasmTrainingKernels();
+    await withWasmThreads(2, () => tf.setBackend('wasm'));
+    const conv = () => tf.conv2d(tf.ones([4, 14, 14, 32]), tf.ones([5, 5, 32, 64]), 1, 'same');
+    const winograd = await startConvolutionThreads();
+    const centre = conv().dataSync()[(7 * 14 + 7) * 64];
+    console.log(JSON.stringify({ threads: winograd.lastThreads, runs: winograd.runs, centre }));
+  `;
+  const { status, stdout, stderr } = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  assert.equal(status, 0, stderr);
+  assert.doesNotMatch(stderr, /failed to start/);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  assert.deepEqual({ threads: result.threads, runs: result.runs }, { threads: 2, runs: 1 });
+  // All ones: each output away from the border sums 25 taps × 32 channels (Winograd's rounding).
+  assert.ok(Math.abs(result.centre! - 25 * 32) < 1e-3, `centre ${result.centre}`);
 });

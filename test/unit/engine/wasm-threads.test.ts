@@ -12,6 +12,7 @@ const child = fileURLToPath(new URL('./threads-child.ts', import.meta.url));
 interface Run {
   label: string;
   threads: number;
+  winogradThreads: number;
   losses: number[];
   weights: number[][];
   logits: number[];
@@ -50,6 +51,8 @@ test('training on 2 wasm threads equals training on 1: losses, weights, predicti
   assert.match(one.label, /^Portable WebAssembly \(SIMD, 1 thread\)$/);
   assert.equal(two.threads, 2);
   assert.match(two.label, /^Portable WebAssembly \(SIMD, 2 threads\)$/);
+  assert.equal(one.winogradThreads, 1);
+  assert.equal(two.winogradThreads, 2);
   assertClose(two.losses, one.losses, 'losses', 1e-5);
   assert.equal(two.weights.length, one.weights.length);
   two.weights.forEach((w, i) => assertClose(w, one.weights[i]!, `weights ${i}`, 1e-5));

@@ -1,0 +1,117 @@
+// Conv2D and FusedConv2D for the wasm backend: 5×5, stride 1, SAME convolutions with channel counts
+// that suit SIMD (the CNN's conv2: 32 → 64) run as Winograd F(2×2, 5×5) (./winograd/), which needs
+// 2.8× fewer multiplications than XNNPACK's direct kernel; everything else, conv1 included, runs
+// the backend's own kernel. Gradients are unaffected: they are defined on the kernel's inputs.
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type {
+  Conv2DAttrs,
+  DataId,
+  FusedConv2DAttrs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from '@tensorflow/tfjs';
+import { computeConv2DInfo } from './kernel-util.ts';
+import { WinogradConv, type WasmHeapModule } from './winograd/winograd.ts';
+
+interface WasmBackendLike {
+  wasm: WasmHeapModule;
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+const engines = new WeakMap<object, WinogradConv>();
+
+/** The backend's Winograd runner, made (and its helper threads started) on first use. */
+export function winogradFor(backend: WasmBackendLike): WinogradConv {
+  let engine = engines.get(backend);
+  if (engine === undefined) {
+    engine = new WinogradConv(backend.wasm, getThreadsCount());
+    engines.set(backend, engine);
+  }
+  return engine;
+}
+
+interface Conv {
+  x: TensorInfo;
+  filter: TensorInfo;
+  bias?: TensorInfo;
+  relu: boolean;
+  attrs: Conv2DAttrs;
+}
+
+/** Runs `conv` by Winograd if it fits, into a new output; null if it does not fit. */
+function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
+  const { x, filter, bias, attrs } = conv;
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || attrs.dataFormat !== 'NHWC') {
+    return null;
+  }
+  const info = computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const fits =
+    info.filterHeight === 5 &&
+    info.filterWidth === 5 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 2 &&
+    info.padInfo.left === 2 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels % 8 === 0 &&
+    (bias === undefined || (bias.dtype === 'float32' && size(bias) === info.outChannels));
+  if (!fits) return null;
+  const out = backend.makeOutput(info.outShape, 'float32');
+  const at = (t: TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  winogradFor(backend).convolve({
+    x: at(x),
+    filter: at(filter),
+    bias: bias === undefined ? null : at(bias),
+    y: at(out),
+    n: info.batchSize,
+    height: info.inHeight,
+    width: info.inWidth,
+    inChannels: info.inChannels,
+    outChannels: info.outChannels,
+    relu: conv.relu,
+  });
+  return out;
+}
+
+const size = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
+
+export function conv2DConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as Conv2DAttrs;
+    const backend = args.backend as unknown as WasmBackendLike;
+    return winograd(backend, { x, filter, relu: false, attrs }) ?? original.kernelFunc(args);
+  };
+  return { ...original, kernelFunc };
+}
+
+export function fusedConv2DConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as {
+      x: TensorInfo;
+      filter: TensorInfo;
+      bias?: TensorInfo;
+      preluActivationWeights?: TensorInfo;
+    };
+    const attrs = args.attrs as unknown as FusedConv2DAttrs;
+    const { activation } = attrs;
+    const backend = args.backend as unknown as WasmBackendLike;
+    const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+    const conv = { x, filter, bias, relu: activation === 'relu', attrs };
+    return (simple ? winograd(backend, conv) : null) ?? original.kernelFunc(args);
+  };
+  return { ...original, kernelFunc };
+}

@@ -1,0 +1,45 @@
+// The body of a convolution helper thread. It runs from its source text (Worker eval), so it must
+// be self-contained: no imports, no closures over this module.
+import type * as WorkerThreads from 'node:worker_threads';
+
+/** Slots of the Int32Array a helper and its owner share. */
+export const LAYOUT = { request: 0, done: 1, status: 2, args: 3, length: 16 } as const;
+
+interface HelperData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: SharedArrayBuffer;
+  stackTop: number;
+  layout: typeof LAYOUT;
+}
+
+type Conv = (...args: number[]) => void;
+
+/** Instantiates the module over the shared memory, says so, then runs each requested share. */
+export function helperMain(): void {
+  // Not require or import: a bundler rewrites those into helpers that the worker would lack.
+  const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
+  const { parentPort, workerData } = threads;
+  const { module, memory, ctrl: buffer, stackTop, layout } = workerData as HelperData;
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as { conv: Conv; __stack_pointer: WebAssembly.Global };
+  exports.__stack_pointer.value = stackTop;
+  const ctrl = new Int32Array(buffer);
+  parentPort!.postMessage('ready');
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, layout.request, seen);
+    const request = Atomics.load(ctrl, layout.request);
+    if (request === seen) continue;
+    seen = request;
+    let status = 0;
+    try {
+      exports.conv(...ctrl.subarray(layout.args, layout.length));
+    } catch {
+      status = 1;
+    }
+    Atomics.store(ctrl, layout.status, status);
+    Atomics.store(ctrl, layout.done, seen);
+    Atomics.notify(ctrl, layout.done);
+  }
+}

@@ -1,0 +1,197 @@
+// Runs conv5x5.c (Winograd F(2×2, 5×5)) on tensors in the tfjs wasm backend's own memory, on as
+// many threads as the backend's pool: this thread plus helper threads, each with its own instance
+// of the module over the same shared memory, woken through Atomics. The backend's pthreads are idle
+// meanwhile (they only work inside the backend's own kernels), so the cores are free.
+import { Worker } from 'node:worker_threads';
+import { OWN_MEMORY_WASM, SHARED_MEMORY_WASM } from './conv5x5-wasm.ts';
+import { helperMain, LAYOUT } from './helper.ts';
+
+/** The parts of tfjs's Emscripten module this uses. */
+export interface WasmHeapModule {
+  wasmMemory?: WebAssembly.Memory; // threaded build
+  asm?: { memory?: WebAssembly.Memory }; // single-threaded builds
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+interface ConvExports {
+  __stack_pointer: WebAssembly.Global;
+  filter(w: number, u: number, c: number, k: number): void;
+  scratchFloats(c: number, k: number): number;
+  conv(...args: ConvArgs): void;
+}
+
+/** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
+type ConvArgs = [
+  ...[number, number, number, number],
+  ...[number, number, number, number, number, number],
+  ...[number, number, number],
+];
+
+/** Addresses (byte offsets into the backend's memory) and sizes of one convolution. */
+export interface ConvJob {
+  x: number; // [N, H, W, C] float32
+  filter: number; // [5, 5, C, K] float32
+  bias: number | null; // [K] float32
+  y: number; // [N, H, W, K] float32, written
+  n: number;
+  height: number;
+  width: number;
+  inChannels: number; // multiple of 4
+  outChannels: number; // multiple of 8
+  relu: boolean;
+}
+
+const STACK_BYTES = 64 * 1024;
+// Below this many 2×2 tiles per thread, waking a helper costs more than it saves.
+const MIN_TILES_PER_THREAD = 32;
+// A helper answers within its share of one convolution; a minute means it is gone.
+const HELPER_TIMEOUT_MS = 60_000;
+
+function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, stackTop: number) {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as ConvExports;
+  exports.__stack_pointer.value = stackTop;
+  return exports;
+}
+
+interface Helper {
+  ctrl: Int32Array;
+  worker: Worker;
+  sequence: number;
+}
+
+export class WinogradConv {
+  readonly threads: number;
+  private readonly exports: ConvExports;
+  private readonly helpers: Helper[] = [];
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly heap: WasmHeapModule,
+    threads: number,
+  ) {
+    const memory = heap.wasmMemory ?? heap.asm?.memory;
+    if (memory === undefined) throw new Error('the wasm backend does not expose its memory');
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM, 'base64');
+    const module = new WebAssembly.Module(bytes);
+    this.exports = instantiate(module, memory, this.stack());
+    this.threads = shared ? Math.max(1, threads) : 1;
+    const started: Promise<void>[] = [];
+    for (let i = 1; i < this.threads; i++) started.push(this.startHelper(module, memory));
+    this.ready = Promise.all(started).then(() => undefined);
+  }
+
+  /** Resolves once every helper thread has started (until then this thread does all the work). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Allocates a stack in the backend's heap (never freed: one per instance, for its lifetime). */
+  private stack(): number {
+    return (this.heap._malloc(STACK_BYTES) + STACK_BYTES) & ~15;
+  }
+
+  private startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
+    const ctrl = new Int32Array(new SharedArrayBuffer(LAYOUT.length * 4));
+    const worker = new Worker(`(${helperMain.toString()})()`, {
+      eval: true,
+      execArgv: [], // not this process's loaders (e.g. tsx): the helper is plain JavaScript
+      workerData: { module, memory, ctrl: ctrl.buffer, stackTop: this.stack(), layout: LAYOUT },
+    });
+    worker.unref(); // it only works while this thread waits for it
+    const helper: Helper = { ctrl, worker, sequence: 0 };
+    return new Promise((resolve) => {
+      worker.once('message', () => {
+        this.helpers.push(helper);
+        resolve();
+      });
+      // A helper that cannot start leaves its share to this thread.
+      worker.once('error', (error) => {
+        console.warn(
+          `A convolution helper thread failed to start (${String(error)}); using fewer threads`,
+        );
+        resolve();
+      });
+    });
+  }
+
+  /** Convolutions run so far, and the threads the last one used (for tests and profiles). */
+  runs = 0;
+  lastThreads = 0;
+
+  convolve(job: ConvJob): void {
+    const { inChannels: c, outChannels: k } = job;
+    const e = this.exports;
+    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
+    const parts = Math.min(
+      1 + this.helpers.length,
+      Math.max(1, Math.floor(tiles / MIN_TILES_PER_THREAD)),
+    );
+    const u = this.heap._malloc(36 * c * k * 4);
+    const scratch = Array.from({ length: parts }, () =>
+      this.heap._malloc(e.scratchFloats(c, k) * 4),
+    );
+    try {
+      e.filter(job.filter, u, c, k);
+      const args = (part: number): ConvArgs =>
+        [
+          ...[job.x, u, job.bias ?? 0, job.y],
+          ...[job.n, job.height, job.width, c, k, job.relu ? 1 : 0],
+          ...[Math.floor((tiles * part) / parts), Math.floor((tiles * (part + 1)) / parts)],
+          scratch[part]!,
+        ] as ConvArgs;
+      const woken = this.helpers.slice(0, parts - 1);
+      woken.forEach((h, i) => wake(h, args(i + 1)));
+      // Helpers must be done with the scratch before it is freed, whatever happens here.
+      let failure: unknown = null;
+      try {
+        e.conv(...args(0));
+      } catch (error) {
+        failure = error;
+      }
+      for (const h of woken) {
+        try {
+          awaitHelper(h);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (failure !== null) throw new Error(`Winograd convolution failed: ${String(failure)}`);
+      this.runs++;
+      this.lastThreads = parts;
+    } finally {
+      scratch.forEach((p) => this.heap._free(p));
+      this.heap._free(u);
+    }
+  }
+
+  /** Stops the helper threads (for tests; the app keeps them for the process's life). */
+  async dispose(): Promise<void> {
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+    this.helpers.length = 0;
+  }
+}
+
+function wake(h: Helper, args: ConvArgs): void {
+  h.ctrl.set(args, LAYOUT.args);
+  Atomics.store(h.ctrl, LAYOUT.request, ++h.sequence);
+  Atomics.notify(h.ctrl, LAYOUT.request);
+}
+
+function awaitHelper(h: Helper): void {
+  const done = LAYOUT.done;
+  const deadline = Date.now() + HELPER_TIMEOUT_MS;
+  for (
+    let seen = Atomics.load(h.ctrl, done);
+    seen !== h.sequence;
+    seen = Atomics.load(h.ctrl, done)
+  ) {
+    if (Date.now() > deadline) throw new Error('a convolution helper thread stopped answering');
+    Atomics.wait(h.ctrl, done, seen, 1000);
+  }
+  if (Atomics.load(h.ctrl, LAYOUT.status) !== 0) {
+    throw new Error('a helper thread trapped (memory access out of bounds?)');
+  }
+}

@@ -1,0 +1,188 @@
+// The Winograd F(2×2, 5×5) convolution (src/engine/kernels/winograd/, conv2d-winograd.ts): taken
+// for the shapes it fits and equal to tfjs-cpu there, left alone for the others, split across
+// helper threads without changing a bit, and failing loudly rather than hanging.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { winogradFor } from '../../../src/engine/kernels/conv2d-winograd.ts';
+import { SOURCE_SHA256 } from '../../../src/engine/kernels/winograd/conv5x5-wasm.ts';
+import { WinogradConv, type ConvJob } from '../../../src/engine/kernels/winograd/winograd.ts';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
+import { compareWithCpu, input, values, type Input } from './compare.ts';
+
+before(async () => {
+  registerWasmTrainingKernels();
+  assert.ok(await tf.setBackend('wasm'));
+});
+
+test('the committed WebAssembly was built from the committed C source', () => {
+  const source = readFileSync(
+    new URL('../../../src/engine/kernels/winograd/conv5x5.c', import.meta.url),
+  );
+  const hash = createHash('sha256').update(source).digest('hex');
+  assert.equal(hash, SOURCE_SHA256, 'conv5x5.c changed: run `npm run build:winograd`');
+});
+
+/** Winograd runs on the wasm backend so far (0 before its first). */
+async function winogradRuns(): Promise<number> {
+  assert.ok(await tf.setBackend('wasm'));
+  return winogradFor(tf.backend() as unknown as Parameters<typeof winogradFor>[0]).runs;
+}
+
+interface Case {
+  name: string;
+  inputs: Input[];
+  fn: (...ts: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+}
+
+const fused =
+  (activation: 'relu' | 'linear' | 'elu', strides = 1, pad: 'same' | 'valid' = 'same') =>
+  (x?: tf.Tensor, w?: tf.Tensor, b?: tf.Tensor): tf.Tensor =>
+    tf.fused.conv2d({
+      x: x as tf.Tensor4D,
+      filter: w as tf.Tensor4D,
+      bias: b,
+      strides,
+      pad,
+      activation,
+    });
+
+const FITS: Case[] = [
+  {
+    name: "the CNN's conv2 (32 → 64, bias, ReLU fused)",
+    inputs: [input([3, 14, 14, 32], 1), input([5, 5, 32, 64], 2), input([64], 3)],
+    fn: fused('relu'),
+  },
+  {
+    // 343 tiles: 21 full blocks of 16 and a last one of 7 (one micro-kernel of 4 and one of 3).
+    name: 'a batch of 7, bias, no activation',
+    inputs: [input([7, 14, 14, 32], 4), input([5, 5, 32, 64], 5), input([64], 6)],
+    fn: fused('linear'),
+  },
+  {
+    name: 'odd height and width (partial tiles), 8 → 16, plain conv2d',
+    inputs: [input([2, 13, 9, 8], 7), input([5, 5, 8, 16], 8)],
+    fn: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+  },
+  {
+    name: 'gradients through conv2 (dx, dfilter, dbias)',
+    inputs: [input([2, 14, 14, 32], 9), input([5, 5, 32, 64], 10), input([64], 11)],
+    fn: (x, w, b) => {
+      const r = tf.tensor4d(values(2 * 14 * 14 * 64, 12), [2, 14, 14, 64]);
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(fused('relu')(xi, wi, bi), r));
+      return tf.grads(f)([x!, w!, b!]);
+    },
+  },
+];
+
+const DOES_NOT_FIT: Case[] = [
+  {
+    name: 'conv1 (1 input channel: the GEMM would be 1 deep)',
+    inputs: [input([2, 28, 28, 1], 13), input([5, 5, 1, 32], 14), input([32], 15)],
+    fn: fused('relu'),
+  },
+  {
+    name: 'a 3×3 filter',
+    inputs: [input([2, 8, 8, 8], 16), input([3, 3, 8, 8], 17), input([8], 18)],
+    fn: fused('relu'),
+  },
+  {
+    name: 'stride 2',
+    inputs: [input([2, 14, 14, 32], 19), input([5, 5, 32, 64], 20), input([64], 21)],
+    fn: fused('relu', 2),
+  },
+  {
+    name: 'valid padding',
+    inputs: [input([2, 14, 14, 32], 22), input([5, 5, 32, 64], 23), input([64], 24)],
+    fn: fused('relu', 1, 'valid'),
+  },
+  {
+    name: 'an activation other than ReLU',
+    inputs: [input([2, 14, 14, 32], 25), input([5, 5, 32, 64], 26), input([64], 27)],
+    fn: fused('elu'),
+  },
+];
+
+describe('shapes it fits run by Winograd and match cpu', () => {
+  for (const c of FITS) {
+    test(c.name, async () => {
+      const before = await winogradRuns();
+      await compareWithCpu(c.name, c.inputs, c.fn);
+      assert.ok((await winogradRuns()) > before, 'Winograd did not run');
+    });
+  }
+});
+
+describe('other shapes run the backend’s own kernel and match cpu', () => {
+  for (const c of DOES_NOT_FIT) {
+    test(c.name, async () => {
+      const before = await winogradRuns();
+      await compareWithCpu(c.name, c.inputs, c.fn);
+      assert.equal(await winogradRuns(), before, 'Winograd ran where it does not fit');
+    });
+  }
+});
+
+describe('threads (a shared memory, as the threaded backend has)', () => {
+  // A real shared wasm memory with a bump allocator standing in for tfjs's malloc.
+  const memory = new WebAssembly.Memory({ initial: 512, maximum: 512, shared: true });
+  let top = 1 << 16;
+  const heap = {
+    wasmMemory: memory,
+    _malloc: (bytes: number): number => {
+      const p = top;
+      top = (top + bytes + 15) & ~15;
+      assert.ok(top <= memory.buffer.byteLength, 'test heap exhausted');
+      return p;
+    },
+    _free: (): void => {},
+  };
+  const f32 = (p: number, n: number): Float32Array => new Float32Array(memory.buffer, p, n);
+  const place = (data: Float32Array): number => {
+    const p = heap._malloc(data.byteLength);
+    f32(p, data.length).set(data);
+    return p;
+  };
+  const [n, h, w, c, k] = [5, 14, 14, 32, 64];
+  const job = (y: number): ConvJob => ({
+    x: place(values(n * h * w * c, 31)),
+    filter: place(values(25 * c * k, 32)),
+    bias: place(values(k, 33)),
+    y,
+    n,
+    height: h,
+    width: w,
+    inChannels: c,
+    outChannels: k,
+    relu: true,
+  });
+  const one = new WinogradConv(heap, 1);
+  const two = new WinogradConv(heap, 2);
+  after(() => two.dispose());
+
+  test('two threads write exactly what one writes', async () => {
+    await two.whenReady();
+    const [y1, y2] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
+    one.convolve(job(y1));
+    two.convolve(job(y2));
+    assert.equal(one.lastThreads, 1);
+    assert.equal(two.lastThreads, 2);
+    assert.ok(
+      f32(y1, n * h * w * k).some((v) => v > 0),
+      'an all-zero result tests nothing',
+    );
+    assert.deepEqual(f32(y2, n * h * w * k), f32(y1, n * h * w * k));
+  });
+
+  test('an address outside the memory fails with an error, and the helper lives on', async () => {
+    await two.whenReady();
+    const bad = { ...job(heap._malloc(n * h * w * k * 4)), x: memory.buffer.byteLength - 64 };
+    assert.throws(() => two.convolve(bad), /Winograd convolution failed: .*out of bounds/);
+    const y = heap._malloc(n * h * w * k * 4);
+    two.convolve(job(y));
+    assert.equal(two.lastThreads, 2);
+  });
+});
