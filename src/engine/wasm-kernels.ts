@@ -37,15 +37,17 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm) and faster Conv2DBackpropInput,
- * MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D and FusedConv2D for backend 'wasm'. Idempotent. Call before the first training
- * step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
+ * MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D and FusedConv2D for backend 'wasm'. Idempotent.
+ * Call before the first training step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
  */
 export function registerWasmTrainingKernels(): void {
   if (isOurs(tf.getKernel(tf.BatchMatMul, 'wasm'))) return;
+  // Winograd where it fits: the input gradient of conv2 is itself a 5×5 SAME conv (64 → 32).
+  const conv2D = conv2DConfig(original(tf.Conv2D));
   const o: WasmOriginals = {
-    conv2D: original(tf.Conv2D),
+    conv2D,
     transpose: original(tf.Transpose),
     reverse: original(tf.Reverse),
     batchMatMul: original(tf.BatchMatMul),
@@ -59,7 +61,7 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig(o));
   replace(maxPoolGradConfig(o));
   replace(fusedMatMulConfig(o));
-  replace(conv2DConfig(o.conv2D));
+  replace(conv2D);
   replace(fusedConv2DConfig(original(tf.FusedConv2D)));
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
 }

@@ -18,8 +18,8 @@ import type { KernelBackendLike, WasmOriginals } from './kernel-util.ts';
 /**
  * For stride 1, dx[p] = sum_a dy[p + top - a] * w[a] is a convolution of dy with the filter
  * reversed in space and with in/out channels swapped, padded by (fh-1-top) before and
- * (inH - outH + top) after; it runs on wasm's fast (XNNPACK) convolution. Other cases use
- * wasm's original kernel.
+ * (inH - outH + top) after; it runs on the fast convolution (Winograd for conv2's 5×5 64 → 32,
+ * else XNNPACK). Other cases use wasm's original kernel.
  */
 export function conv2DBackpropInputConfig(o: WasmOriginals): KernelConfig {
   const original = o.conv2DBackpropInput;

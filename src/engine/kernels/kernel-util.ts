@@ -13,7 +13,10 @@ export interface KernelBackendLike {
   disposeData(dataId: DataId, force?: boolean): boolean;
 }
 
-/** The wasm backend's kernels we compose, captured before any of them is overridden. */
+/**
+ * The wasm backend's kernels we compose, captured before any of them is overridden; conv2D is
+ * ours, which is the backend's own except where Winograd fits.
+ */
 export interface WasmOriginals {
   conv2D: KernelConfig;
   transpose: KernelConfig;
