@@ -14,7 +14,7 @@ import type {
 import { computeConv2DInfo } from './kernel-util.ts';
 import { WinogradConv, type WasmHeapModule } from './winograd/winograd.ts';
 
-interface WasmBackendLike {
+export interface WasmBackendLike {
   wasm: WasmHeapModule;
   dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
@@ -40,6 +40,58 @@ interface Conv {
   attrs: Conv2DAttrs;
 }
 
+type Conv2DInfo = ReturnType<typeof computeConv2DInfo>;
+
+/** 5×5, stride 1, SAME (2 before), NHWC, channel counts that suit the SIMD micro-kernels. */
+function fitsWinograd(info: Conv2DInfo): boolean {
+  return (
+    info.dataFormat === 'channelsLast' &&
+    info.filterHeight === 5 &&
+    info.filterWidth === 5 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 2 &&
+    info.padInfo.left === 2 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels % 8 === 0
+  );
+}
+
+const offsetIn =
+  (backend: WasmBackendLike) =>
+  (t: TensorInfo): number =>
+    backend.dataIdMap.get(t.dataId)!.memoryOffset;
+
+/**
+ * Conv2DBackpropFilter by Winograd F(5×5, 2×2) if `info` (the forward convolution's) fits, into a
+ * new [5, 5, C, K] output; null if it does not fit.
+ */
+export function winogradFilterGradient(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: Conv2DInfo,
+): TensorInfo | null {
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || !fitsWinograd(info)) return null;
+  const out = backend.makeOutput([5, 5, info.inChannels, info.outChannels], 'float32');
+  const at = offsetIn(backend);
+  winogradFor(backend).filterGradient({
+    x: at(x),
+    dy: at(dy),
+    dw: at(out),
+    n: info.batchSize,
+    height: info.inHeight,
+    width: info.inWidth,
+    inChannels: info.inChannels,
+    outChannels: info.outChannels,
+  });
+  return out;
+}
+
 /** Runs `conv` by Winograd if it fits, into a new output; null if it does not fit. */
 function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   const { x, filter, bias, attrs } = conv;
@@ -55,22 +107,11 @@ function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
     attrs.dimRoundingMode,
   );
   const fits =
-    info.filterHeight === 5 &&
-    info.filterWidth === 5 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    info.padInfo.top === 2 &&
-    info.padInfo.left === 2 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth &&
-    info.inChannels % 4 === 0 &&
-    info.outChannels % 8 === 0 &&
+    fitsWinograd(info) &&
     (bias === undefined || (bias.dtype === 'float32' && size(bias) === info.outChannels));
   if (!fits) return null;
   const out = backend.makeOutput(info.outShape, 'float32');
-  const at = (t: TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const at = offsetIn(backend);
   winogradFor(backend).convolve({
     x: at(x),
     filter: at(filter),

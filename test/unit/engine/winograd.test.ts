@@ -78,6 +78,17 @@ const FITS: Case[] = [
   },
 ];
 
+FITS.push({
+  name: 'filter gradient with partial tiles (13×9, 8 → 16)',
+  inputs: [input([3, 13, 9, 8], 28), input([5, 5, 8, 16], 29)],
+  fn: (x, w) => {
+    const r = tf.tensor4d(values(3 * 13 * 9 * 16, 30), [3, 13, 9, 16]);
+    const f = (wi: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, wi as tf.Tensor4D, 1, 'same'), r));
+    return tf.grad(f)(w!);
+  },
+});
+
 const DOES_NOT_FIT: Case[] = [
   {
     name: 'conv1 (1 input channel: the GEMM would be 1 deep)',
@@ -177,10 +188,38 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     assert.deepEqual(f32(y2, n * h * w * k), f32(y1, n * h * w * k));
   });
 
+  test('the filter gradient on one thread and on two equals a direct sum', async () => {
+    await two.whenReady();
+    const [gn, gh, gw, gc, gk] = [6, 7, 7, 4, 8]; // 96 tiles: enough for two threads
+    const xs = values(gn * gh * gw * gc, 34);
+    const dys = values(gn * gh * gw * gk, 35);
+    const want = new Float64Array(25 * gc * gk);
+    for (let b = 0; b < gn; b++)
+      for (let y = 0; y < gh; y++)
+        for (let x = 0; x < gw; x++)
+          for (let a = 0; a < 25; a++) {
+            const [yy, xx] = [y + Math.floor(a / 5) - 2, x + (a % 5) - 2];
+            if (yy < 0 || yy >= gh || xx < 0 || xx >= gw) continue;
+            for (let c = 0; c < gc; c++)
+              for (let k = 0; k < gk; k++)
+                want[(a * gc + c) * gk + k]! +=
+                  xs[((b * gh + yy) * gw + xx) * gc + c]! * dys[((b * gh + y) * gw + x) * gk + k]!;
+          }
+    for (const runner of [one, two]) {
+      const dw = heap._malloc(want.length * 4);
+      const job = { x: place(xs), dy: place(dys), dw, n: gn, height: gh, width: gw };
+      runner.filterGradient({ ...job, inChannels: gc, outChannels: gk });
+      assert.equal(runner.lastThreads, runner === one ? 1 : 2);
+      const got = f32(dw, want.length);
+      const worst = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
+      assert.ok(worst < 1e-4, `threads ${runner.lastThreads}: off by ${worst}`);
+    }
+  });
+
   test('an address outside the memory fails with an error, and the helper lives on', async () => {
     await two.whenReady();
     const bad = { ...job(heap._malloc(n * h * w * k * 4)), x: memory.buffer.byteLength - 64 };
-    assert.throws(() => two.convolve(bad), /Winograd convolution failed: .*out of bounds/);
+    assert.throws(() => two.convolve(bad), /Winograd conv failed: .*out of bounds/);
     const y = heap._malloc(n * h * w * k * 4);
     two.convolve(job(y));
     assert.equal(two.lastThreads, 2);

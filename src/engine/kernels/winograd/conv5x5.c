@@ -178,3 +178,115 @@ __attribute__((export_name("conv"))) void conv(const float *x, const float *u, c
     }
   }
 }
+
+// ---- The filter gradient: dW[a][b][c][k] = Σ over n, y, x of xpad[n][y+a][x+b][c] · dy[n][y][x][k].
+// Per 2×2 tile of dy this is F(5×5, 2×2): the 6×6 input patch (the forward pass's, transformed by
+// the same B^T) correlated with the 2×2 dy tile, giving 5×5. Its matrices are the forward's
+// transposed (A' = G^T, G' = A). The transforms are linear, so the products are summed over all
+// tiles in the transformed domain, M[ξ][c][k] = Σ_t V[ξ][t][c] · D[ξ][t][k], and A'^T M A' is
+// taken once at the end.
+
+// out = G' · (g0, g1) = A · g: 2 values to 6.
+static inline void a2to6(v g0, v g1, v *out, int so) {
+  v t = mul(g1, 2.0f);
+  out[0] = g0;
+  out[so] = add(g0, g1);
+  out[2 * so] = sub(g0, g1);
+  out[3 * so] = add(g0, t);
+  out[4 * so] = sub(g0, t);
+  out[5 * so] = g1;
+}
+
+// D[ξ][r][k..k+3] = G' g G'^T for the 2×2 dy tile at (y0, x0), zero outside the image.
+static inline void gradTile(const float *dy, int H, int W, int K, int y0, int x0, int k, float *D,
+                            int r, int plane) {
+  v g[4], t[T * 2], o[T * T];
+  _Pragma("clang loop unroll(full)") for (int q = 0; q < 4; q++) {
+    int yy = y0 + (q >> 1), xx = x0 + (q & 1);
+    g[q] = (yy < H && xx < W) ? wasm_v128_load(dy + ((long)yy * W + xx) * K + k)
+                              : wasm_f32x4_splat(0.0f);
+  }
+  a2to6(g[0], g[2], t, 2);      // column 0: 6×2
+  a2to6(g[1], g[3], t + 1, 2);  // column 1
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < T; i++) a2to6(t[2 * i], t[2 * i + 1], o + i * T, 1);
+  _Pragma("clang loop unroll(full)") for (int p = 0; p < T * T; p++) wasm_v128_store(D + p * plane + r * K + k, o[p]);
+}
+
+// M[ξ] (C × K) += V[ξ]^T (C × rows) · D[ξ] (rows × K), 4 rows of M and 8 columns at a time.
+static void gemmTN(const float *A, const float *B, float *Cm, int rows, int C, int K) {
+  for (int c0 = 0; c0 < C; c0 += 4) {
+    for (int k = 0; k < K; k += NR) {
+      float *o = Cm + c0 * K + k;
+      v c00 = wasm_v128_load(o), c01 = wasm_v128_load(o + 4);
+      v c10 = wasm_v128_load(o + K), c11 = wasm_v128_load(o + K + 4);
+      v c20 = wasm_v128_load(o + 2 * K), c21 = wasm_v128_load(o + 2 * K + 4);
+      v c30 = wasm_v128_load(o + 3 * K), c31 = wasm_v128_load(o + 3 * K + 4);
+      for (int r = 0; r < rows; r++) {
+        v b0 = wasm_v128_load(B + r * K + k), b1 = wasm_v128_load(B + r * K + k + 4);
+        v a = wasm_v128_load(A + r * C + c0);
+        v x0 = wasm_i32x4_shuffle(a, a, 0, 0, 0, 0), x1 = wasm_i32x4_shuffle(a, a, 1, 1, 1, 1);
+        v x2 = wasm_i32x4_shuffle(a, a, 2, 2, 2, 2), x3 = wasm_i32x4_shuffle(a, a, 3, 3, 3, 3);
+        c00 = add(c00, wasm_f32x4_mul(x0, b0)), c01 = add(c01, wasm_f32x4_mul(x0, b1));
+        c10 = add(c10, wasm_f32x4_mul(x1, b0)), c11 = add(c11, wasm_f32x4_mul(x1, b1));
+        c20 = add(c20, wasm_f32x4_mul(x2, b0)), c21 = add(c21, wasm_f32x4_mul(x2, b1));
+        c30 = add(c30, wasm_f32x4_mul(x3, b0)), c31 = add(c31, wasm_f32x4_mul(x3, b1));
+      }
+      wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
+      wasm_v128_store(o + K, c10), wasm_v128_store(o + K + 4, c11);
+      wasm_v128_store(o + 2 * K, c20), wasm_v128_store(o + 2 * K + 4, c21);
+      wasm_v128_store(o + 3 * K, c30), wasm_v128_store(o + 3 * K + 4, c31);
+    }
+  }
+}
+
+// Adds tiles [t0, t1) of x [N][H][W][C] and dy [N][H][W][K] into m [36][C][K] (which the caller
+// zeroes once). Threads each take a range of tiles and their own m.
+__attribute__((export_name("filterGradTiles"))) void filterGradTiles(
+    const float *x, const float *dy, float *m, int N, int H, int W, int C, int K, int t0, int t1,
+    float *scratch) {
+  int th = (H + 1) / 2, tw = (W + 1) / 2, perImage = th * tw;
+  int vPlane = TB * C + PAD, dPlane = TB * K + PAD;
+  float *V = scratch, *D = scratch + T * T * vPlane;
+  (void)N;
+  for (int b0 = t0; b0 < t1; b0 += TB) {
+    int rows = t1 - b0 < TB ? t1 - b0 : TB;
+    for (int r = 0; r < rows; r++) {
+      int t = b0 + r, n = t / perImage, ty = (t % perImage) / tw, tx = t % tw;
+      const float *xn = x + (long)n * H * W * C, *dyn = dy + (long)n * H * W * K;
+      for (int c = 0; c < C; c += 4) inputTile(xn, H, W, C, 2 * ty - 2, 2 * tx - 2, c, V, r, vPlane);
+      for (int k = 0; k < K; k += 4) gradTile(dyn, H, W, K, 2 * ty, 2 * tx, k, D, r, dPlane);
+    }
+    for (int p = 0; p < T * T; p++) gemmTN(V + p * vPlane, D + p * dPlane, m + p * C * K, rows, C, K);
+  }
+}
+
+// out = A'^T · in = G^T · in: 6 values at a stride to 5.
+static inline void gt6(const v *in, int si, v *out, int so) {
+  v m0 = in[0], m1 = in[si], m2 = in[2 * si], m3 = in[3 * si], m4 = in[4 * si], m5 = in[5 * si];
+  v s12 = add(m1, m2), d12 = sub(m2, m1), s34 = add(m3, m4), d34 = sub(m3, m4);
+  out[0] = add(sub(mul(m0, 1.0f / 4), mul(s12, 1.0f / 6)), mul(s34, 1.0f / 24));
+  out[so] = add(mul(d12, 1.0f / 6), mul(d34, 1.0f / 12));
+  out[2 * so] = mul(sub(s34, s12), 1.0f / 6);
+  out[3 * so] = add(mul(d12, 1.0f / 6), mul(d34, 1.0f / 3));
+  out[4 * so] = add(sub(mul(s34, 2.0f / 3), mul(s12, 1.0f / 6)), m5);
+}
+
+// dw [5][5][C][K] = A'^T (Σ of the `parts` sums m, `stride` floats apart) A'.
+__attribute__((export_name("filterGradFinish"))) void filterGradFinish(const float *m, int parts,
+                                                                       int stride, float *dw,
+                                                                       int C, int K) {
+  for (int c = 0; c < C; c++) {
+    for (int k = 0; k < K; k += 4) {
+      v s[T * T], t[5 * T], o[25];
+      _Pragma("clang loop unroll(full)") for (int p = 0; p < T * T; p++) {
+        s[p] = wasm_v128_load(m + (p * C + c) * K + k);
+        for (int q = 1; q < parts; q++)
+          s[p] = add(s[p], wasm_v128_load(m + q * stride + (p * C + c) * K + k));
+      }
+      _Pragma("clang loop unroll(full)") for (int j = 0; j < T; j++) gt6(s + j, T, t + j, T);      // columns: 5×6
+      _Pragma("clang loop unroll(full)") for (int a = 0; a < 5; a++) gt6(t + a * T, 1, o + a * 5, 1);  // rows: 5×5
+      _Pragma("clang loop unroll(full)") for (int p = 0; p < 25; p++)
+        wasm_v128_store(dw + (p * C + c) * K + k, o[p]);
+    }
+  }
+}

@@ -3,7 +3,7 @@
 import type * as WorkerThreads from 'node:worker_threads';
 
 /** Slots of the Int32Array a helper and its owner share. */
-export const LAYOUT = { request: 0, done: 1, status: 2, args: 3, length: 16 } as const;
+export const LAYOUT = { request: 0, done: 1, status: 2, op: 3, args: 4, length: 17 } as const;
 
 interface HelperData {
   module: WebAssembly.Module;
@@ -13,7 +13,7 @@ interface HelperData {
   layout: typeof LAYOUT;
 }
 
-type Conv = (...args: number[]) => void;
+type Run = (...args: number[]) => void;
 
 /** Instantiates the module over the shared memory, says so, then runs each requested share. */
 export function helperMain(): void {
@@ -22,7 +22,13 @@ export function helperMain(): void {
   const { parentPort, workerData } = threads;
   const { module, memory, ctrl: buffer, stackTop, layout } = workerData as HelperData;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as { conv: Conv; __stack_pointer: WebAssembly.Global };
+  const exports = instance.exports as {
+    conv: Run;
+    filterGradTiles: Run;
+    __stack_pointer: WebAssembly.Global;
+  };
+  // In the order of OPS in winograd.ts.
+  const ops = [exports.conv, exports.filterGradTiles];
   exports.__stack_pointer.value = stackTop;
   const ctrl = new Int32Array(buffer);
   parentPort!.postMessage('ready');
@@ -34,7 +40,7 @@ export function helperMain(): void {
     seen = request;
     let status = 0;
     try {
-      exports.conv(...ctrl.subarray(layout.args, layout.length));
+      ops[ctrl[layout.op]!]!(...ctrl.subarray(layout.args, layout.length));
     } catch {
       status = 1;
     }

@@ -18,15 +18,23 @@ interface ConvExports {
   __stack_pointer: WebAssembly.Global;
   filter(w: number, u: number, c: number, k: number): void;
   scratchFloats(c: number, k: number): number;
-  conv(...args: ConvArgs): void;
+  /** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
+  conv(...args: number[]): void;
+  /** x, dy, m, N, H, W, C, K, first tile, end tile, scratch. */
+  filterGradTiles(...args: number[]): void;
+  filterGradFinish(
+    m: number,
+    parts: number,
+    stride: number,
+    dw: number,
+    c: number,
+    k: number,
+  ): void;
 }
 
-/** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
-type ConvArgs = [
-  ...[number, number, number, number],
-  ...[number, number, number, number, number, number],
-  ...[number, number, number],
-];
+/** What the threads run, by its index in OPS (the helper's `op` slot). */
+const OPS = ['conv', 'filterGradTiles'] as const;
+type Op = (typeof OPS)[number];
 
 /** Addresses (byte offsets into the backend's memory) and sizes of one convolution. */
 export interface ConvJob {
@@ -40,6 +48,18 @@ export interface ConvJob {
   inChannels: number; // multiple of 4
   outChannels: number; // multiple of 8
   relu: boolean;
+}
+
+/** Addresses and sizes of one filter gradient: dw = Σ xpad ⋆ dy, as Conv2DBackpropFilter. */
+export interface FilterGradientJob {
+  x: number; // [N, H, W, C] float32
+  dy: number; // [N, H, W, K] float32
+  dw: number; // [5, 5, C, K] float32, written
+  n: number;
+  height: number;
+  width: number;
+  inChannels: number; // multiple of 4
+  outChannels: number; // multiple of 8
 }
 
 const STACK_BYTES = 64 * 1024;
@@ -66,6 +86,7 @@ export class WinogradConv {
   private readonly exports: ConvExports;
   private readonly helpers: Helper[] = [];
   private readonly ready: Promise<void>;
+  private readonly memory: WebAssembly.Memory;
 
   constructor(
     private readonly heap: WasmHeapModule,
@@ -73,6 +94,7 @@ export class WinogradConv {
   ) {
     const memory = heap.wasmMemory ?? heap.asm?.memory;
     if (memory === undefined) throw new Error('the wasm backend does not expose its memory');
+    this.memory = memory;
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM, 'base64');
     const module = new WebAssembly.Module(bytes);
@@ -117,37 +139,81 @@ export class WinogradConv {
     });
   }
 
-  /** Convolutions run so far, and the threads the last one used (for tests and profiles). */
+  /** Operations run so far, and the threads the last one used (for tests and profiles). */
   runs = 0;
   lastThreads = 0;
 
+  /** y = conv(x, filter) + bias, then ReLU if asked. */
   convolve(job: ConvJob): void {
     const { inChannels: c, outChannels: k } = job;
-    const e = this.exports;
-    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
-    const parts = Math.min(
-      1 + this.helpers.length,
-      Math.max(1, Math.floor(tiles / MIN_TILES_PER_THREAD)),
-    );
     const u = this.heap._malloc(36 * c * k * 4);
-    const scratch = Array.from({ length: parts }, () =>
-      this.heap._malloc(e.scratchFloats(c, k) * 4),
-    );
     try {
-      e.filter(job.filter, u, c, k);
-      const args = (part: number): ConvArgs =>
-        [
-          ...[job.x, u, job.bias ?? 0, job.y],
-          ...[job.n, job.height, job.width, c, k, job.relu ? 1 : 0],
-          ...[Math.floor((tiles * part) / parts), Math.floor((tiles * (part + 1)) / parts)],
-          scratch[part]!,
-        ] as ConvArgs;
+      this.exports.filter(job.filter, u, c, k);
+      const head = [job.x, u, job.bias ?? 0, job.y, job.n, job.height, job.width, c, k];
+      this.parallel('conv', job, (range, scratch) => [
+        ...head,
+        job.relu ? 1 : 0,
+        ...range,
+        scratch,
+      ]);
+    } finally {
+      this.heap._free(u);
+    }
+  }
+
+  /** dw for a 5×5 SAME convolution of x that gave the output gradient dy. */
+  filterGradient(job: FilterGradientJob): void {
+    const { inChannels: c, outChannels: k } = job;
+    const stride = 36 * c * k;
+    const parts = this.partsFor(job);
+    const m = this.heap._malloc(parts * stride * 4);
+    try {
+      new Float32Array(this.memory.buffer, m, parts * stride).fill(0);
+      const head = [job.x, job.dy];
+      const tail = [job.n, job.height, job.width, c, k];
+      this.parallel('filterGradTiles', job, (range, scratch, part) => [
+        ...[...head, m + part * stride * 4, ...tail],
+        ...[...range, scratch],
+      ]);
+      this.exports.filterGradFinish(m, parts, stride, job.dw, c, k);
+    } finally {
+      this.heap._free(m);
+    }
+  }
+
+  private partsFor(job: { n: number; height: number; width: number }): number {
+    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
+    const parts = Math.floor(tiles / MIN_TILES_PER_THREAD);
+    return Math.min(1 + this.helpers.length, Math.max(1, parts));
+  }
+
+  /**
+   * Runs `op` over all 2×2 tiles of the job, split into one range per thread: the helpers take
+   * theirs, this thread the first; each gets its own scratch.
+   */
+  private parallel(
+    op: Op,
+    job: ConvJob | FilterGradientJob,
+    argsFor: (range: [number, number], scratch: number, part: number) => number[],
+  ): void {
+    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
+    const parts = this.partsFor(job);
+    const floats = this.exports.scratchFloats(job.inChannels, job.outChannels);
+    const scratch = Array.from({ length: parts }, () => this.heap._malloc(floats * 4));
+    try {
+      const args = (part: number): number[] => {
+        const range: [number, number] = [
+          Math.floor((tiles * part) / parts),
+          Math.floor((tiles * (part + 1)) / parts),
+        ];
+        return argsFor(range, scratch[part]!, part);
+      };
       const woken = this.helpers.slice(0, parts - 1);
-      woken.forEach((h, i) => wake(h, args(i + 1)));
+      woken.forEach((h, i) => wake(h, OPS.indexOf(op), args(i + 1)));
       // Helpers must be done with the scratch before it is freed, whatever happens here.
       let failure: unknown = null;
       try {
-        e.conv(...args(0));
+        this.exports[op](...args(0));
       } catch (error) {
         failure = error;
       }
@@ -158,12 +224,11 @@ export class WinogradConv {
           failure ??= error;
         }
       }
-      if (failure !== null) throw new Error(`Winograd convolution failed: ${String(failure)}`);
+      if (failure !== null) throw new Error(`Winograd ${op} failed: ${String(failure)}`);
       this.runs++;
       this.lastThreads = parts;
     } finally {
       scratch.forEach((p) => this.heap._free(p));
-      this.heap._free(u);
     }
   }
 
@@ -174,7 +239,8 @@ export class WinogradConv {
   }
 }
 
-function wake(h: Helper, args: ConvArgs): void {
+function wake(h: Helper, op: number, args: number[]): void {
+  h.ctrl[LAYOUT.op] = op;
   h.ctrl.set(args, LAYOUT.args);
   Atomics.store(h.ctrl, LAYOUT.request, ++h.sequence);
   Atomics.notify(h.ctrl, LAYOUT.request);
