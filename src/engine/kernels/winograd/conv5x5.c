@@ -239,24 +239,29 @@ static void gemmTN(const float *A, const float *B, float *Cm, int rows, int C, i
   }
 }
 
-// Adds tiles [t0, t1) of x [N][H][W][C] and dy [N][H][W][K] into m [36][C][K] (which the caller
-// zeroes once). Threads each take a range of tiles and their own m.
-__attribute__((export_name("filterGradTiles"))) void filterGradTiles(
-    const float *x, const float *dy, float *m, int N, int H, int W, int C, int K, int t0, int t1,
-    float *scratch) {
-  int th = (H + 1) / 2, tw = (W + 1) / 2, perImage = th * tw;
+// Sums the tiles of x [N][H][W][C] and dy [N][H][W][K] into `parts` separate sums m[part][36][C][K]
+// (zeroed by the caller), part p taking tiles [tiles·p/parts, tiles·(p+1)/parts); this call does
+// parts [p0, p1). The split into parts is fixed by the caller whatever the number of threads, so
+// the result does not depend on how many threads share the parts.
+__attribute__((export_name("filterGradParts"))) void filterGradParts(
+    const float *x, const float *dy, float *m, int N, int H, int W, int C, int K, int parts,
+    int p0, int p1, float *scratch) {
+  int th = (H + 1) / 2, tw = (W + 1) / 2, perImage = th * tw, tiles = N * perImage;
   int vPlane = TB * C + PAD, dPlane = TB * K + PAD;
   float *V = scratch, *D = scratch + T * T * vPlane;
-  (void)N;
-  for (int b0 = t0; b0 < t1; b0 += TB) {
-    int rows = t1 - b0 < TB ? t1 - b0 : TB;
-    for (int r = 0; r < rows; r++) {
-      int t = b0 + r, n = t / perImage, ty = (t % perImage) / tw, tx = t % tw;
-      const float *xn = x + (long)n * H * W * C, *dyn = dy + (long)n * H * W * K;
-      for (int c = 0; c < C; c += 4) inputTile(xn, H, W, C, 2 * ty - 2, 2 * tx - 2, c, V, r, vPlane);
-      for (int k = 0; k < K; k += 4) gradTile(dyn, H, W, K, 2 * ty, 2 * tx, k, D, r, dPlane);
+  for (int part = p0; part < p1; part++) {
+    int t0 = (int)((long long)tiles * part / parts), t1 = (int)((long long)tiles * (part + 1) / parts);
+    float *mp = m + (long)part * T * T * C * K;
+    for (int b0 = t0; b0 < t1; b0 += TB) {
+      int rows = t1 - b0 < TB ? t1 - b0 : TB;
+      for (int r = 0; r < rows; r++) {
+        int t = b0 + r, n = t / perImage, ty = (t % perImage) / tw, tx = t % tw;
+        const float *xn = x + (long)n * H * W * C, *dyn = dy + (long)n * H * W * K;
+        for (int c = 0; c < C; c += 4) inputTile(xn, H, W, C, 2 * ty - 2, 2 * tx - 2, c, V, r, vPlane);
+        for (int k = 0; k < K; k += 4) gradTile(dyn, H, W, K, 2 * ty, 2 * tx, k, D, r, dPlane);
+      }
+      for (int p = 0; p < T * T; p++) gemmTN(V + p * vPlane, D + p * dPlane, mp + p * C * K, rows, C, K);
     }
-    for (int p = 0; p < T * T; p++) gemmTN(V + p * vPlane, D + p * dPlane, m + p * C * K, rows, C, K);
   }
 }
 
@@ -271,10 +276,10 @@ static inline void gt6(const v *in, int si, v *out, int so) {
   out[4 * so] = add(sub(mul(s34, 2.0f / 3), mul(s12, 1.0f / 6)), m5);
 }
 
-// dw [5][5][C][K] = A'^T (Σ of the `parts` sums m, `stride` floats apart) A'.
+// dw [5][5][C][K] = A'^T (Σ of the `parts` sums m, in order) A'.
 __attribute__((export_name("filterGradFinish"))) void filterGradFinish(const float *m, int parts,
-                                                                       int stride, float *dw,
-                                                                       int C, int K) {
+                                                                       float *dw, int C, int K) {
+  long stride = (long)T * T * C * K;
   for (int c = 0; c < C; c++) {
     for (int k = 0; k < K; k += 4) {
       v s[T * T], t[5 * T], o[25];

@@ -24,11 +24,11 @@ export function helperMain(): void {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as {
     conv: Run;
-    filterGradTiles: Run;
+    filterGradParts: Run;
     __stack_pointer: WebAssembly.Global;
   };
   // In the order of OPS in winograd.ts.
-  const ops = [exports.conv, exports.filterGradTiles];
+  const ops = [exports.conv, exports.filterGradParts];
   exports.__stack_pointer.value = stackTop;
   const ctrl = new Int32Array(buffer);
   parentPort!.postMessage('ready');

@@ -20,20 +20,13 @@ interface ConvExports {
   scratchFloats(c: number, k: number): number;
   /** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
   conv(...args: number[]): void;
-  /** x, dy, m, N, H, W, C, K, first tile, end tile, scratch. */
-  filterGradTiles(...args: number[]): void;
-  filterGradFinish(
-    m: number,
-    parts: number,
-    stride: number,
-    dw: number,
-    c: number,
-    k: number,
-  ): void;
+  /** x, dy, m, N, H, W, C, K, parts, first part, end part, scratch. */
+  filterGradParts(...args: number[]): void;
+  filterGradFinish(m: number, parts: number, dw: number, c: number, k: number): void;
 }
 
 /** What the threads run, by its index in OPS (the helper's `op` slot). */
-const OPS = ['conv', 'filterGradTiles'] as const;
+const OPS = ['conv', 'filterGradParts'] as const;
 type Op = (typeof OPS)[number];
 
 /** Addresses (byte offsets into the backend's memory) and sizes of one convolution. */
@@ -65,6 +58,8 @@ export interface FilterGradientJob {
 const STACK_BYTES = 64 * 1024;
 // Below this many 2×2 tiles per thread, waking a helper costs more than it saves.
 const MIN_TILES_PER_THREAD = 32;
+// Sums of tiles in a filter gradient: divisible by 1..4 threads, and few enough to add cheaply.
+const GRADIENT_PARTS = 12;
 // A helper answers within its share of one convolution; a minute means it is gone.
 const HELPER_TIMEOUT_MS = 60_000;
 
@@ -150,11 +145,12 @@ export class WinogradConv {
     try {
       this.exports.filter(job.filter, u, c, k);
       const head = [job.x, u, job.bias ?? 0, job.y, job.n, job.height, job.width, c, k];
-      this.parallel('conv', job, (range, scratch) => [
-        ...head,
-        job.relu ? 1 : 0,
-        ...range,
-        scratch,
+      // Each tile is computed on its own, so any split gives the same bits.
+      const tiles = tilesOf(job);
+      const threads = Math.max(1, Math.floor(tiles / MIN_TILES_PER_THREAD));
+      this.parallel('conv', job, tiles, threads, (range, scratch) => [
+        ...[...head, job.relu ? 1 : 0],
+        ...[...range, scratch],
       ]);
     } finally {
       this.heap._free(u);
@@ -164,51 +160,50 @@ export class WinogradConv {
   /** dw for a 5×5 SAME convolution of x that gave the output gradient dy. */
   filterGradient(job: FilterGradientJob): void {
     const { inChannels: c, outChannels: k } = job;
-    const stride = 36 * c * k;
-    const parts = this.partsFor(job);
-    const m = this.heap._malloc(parts * stride * 4);
+    // The tiles' products are summed in GRADIENT_PARTS sums (fewer for small jobs), added in
+    // order at the end: a number fixed by the job alone, so 1, 2, 3 or 4 threads give the same bits.
+    const parts = Math.min(
+      GRADIENT_PARTS,
+      Math.max(1, Math.floor(tilesOf(job) / MIN_TILES_PER_THREAD)),
+    );
+    const floats = parts * 36 * c * k;
+    const m = this.heap._malloc(floats * 4);
     try {
-      new Float32Array(this.memory.buffer, m, parts * stride).fill(0);
-      const head = [job.x, job.dy];
-      const tail = [job.n, job.height, job.width, c, k];
-      this.parallel('filterGradTiles', job, (range, scratch, part) => [
-        ...[...head, m + part * stride * 4, ...tail],
-        ...[...range, scratch],
+      new Float32Array(this.memory.buffer, m, floats).fill(0);
+      const head = [job.x, job.dy, m, job.n, job.height, job.width, c, k, parts];
+      this.parallel('filterGradParts', job, parts, parts, (range, scratch) => [
+        ...head,
+        ...range,
+        scratch,
       ]);
-      this.exports.filterGradFinish(m, parts, stride, job.dw, c, k);
+      this.exports.filterGradFinish(m, parts, job.dw, c, k);
     } finally {
       this.heap._free(m);
     }
   }
 
-  private partsFor(job: { n: number; height: number; width: number }): number {
-    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
-    const parts = Math.floor(tiles / MIN_TILES_PER_THREAD);
-    return Math.min(1 + this.helpers.length, Math.max(1, parts));
-  }
-
   /**
-   * Runs `op` over all 2×2 tiles of the job, split into one range per thread: the helpers take
-   * theirs, this thread the first; each gets its own scratch.
+   * Runs `op` over `units` (tiles, or sums of tiles) split into one contiguous range per thread,
+   * on at most `most` threads: the helpers take theirs, this thread the first; each gets its own
+   * scratch.
    */
   private parallel(
     op: Op,
     job: ConvJob | FilterGradientJob,
-    argsFor: (range: [number, number], scratch: number, part: number) => number[],
+    units: number,
+    most: number,
+    argsFor: (range: [number, number], scratch: number) => number[],
   ): void {
-    const tiles = job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
-    const parts = this.partsFor(job);
+    const threads = Math.min(1 + this.helpers.length, most);
     const floats = this.exports.scratchFloats(job.inChannels, job.outChannels);
-    const scratch = Array.from({ length: parts }, () => this.heap._malloc(floats * 4));
+    const scratch = Array.from({ length: threads }, () => this.heap._malloc(floats * 4));
     try {
-      const args = (part: number): number[] => {
-        const range: [number, number] = [
-          Math.floor((tiles * part) / parts),
-          Math.floor((tiles * (part + 1)) / parts),
-        ];
-        return argsFor(range, scratch[part]!, part);
-      };
-      const woken = this.helpers.slice(0, parts - 1);
+      const args = (i: number): number[] =>
+        argsFor(
+          [Math.floor((units * i) / threads), Math.floor((units * (i + 1)) / threads)],
+          scratch[i]!,
+        );
+      const woken = this.helpers.slice(0, threads - 1);
       woken.forEach((h, i) => wake(h, OPS.indexOf(op), args(i + 1)));
       // Helpers must be done with the scratch before it is freed, whatever happens here.
       let failure: unknown = null;
@@ -226,7 +221,7 @@ export class WinogradConv {
       }
       if (failure !== null) throw new Error(`Winograd ${op} failed: ${String(failure)}`);
       this.runs++;
-      this.lastThreads = parts;
+      this.lastThreads = threads;
     } finally {
       scratch.forEach((p) => this.heap._free(p));
     }
@@ -238,6 +233,9 @@ export class WinogradConv {
     this.helpers.length = 0;
   }
 }
+
+const tilesOf = (job: { n: number; height: number; width: number }): number =>
+  job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
 
 function wake(h: Helper, op: number, args: number[]): void {
   h.ctrl[LAYOUT.op] = op;
