@@ -141,9 +141,11 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
   // A real shared wasm memory with a bump allocator standing in for tfjs's malloc.
   const memory = new WebAssembly.Memory({ initial: 512, maximum: 512, shared: true });
   let top = 1 << 16;
+  let allocations = 0;
   const heap = {
     wasmMemory: memory,
     _malloc: (bytes: number): number => {
+      allocations++;
       const p = top;
       top = (top + bytes + 15) & ~15;
       assert.ok(top <= memory.buffer.byteLength, 'test heap exhausted');
@@ -217,6 +219,24 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     });
     // Not just close: the sums are split the same way whatever the thread count.
     assert.deepEqual(results[1], results[0]);
+  });
+
+  test('repeated operations reuse one workspace instead of allocating each time', () => {
+    const conv = job(heap._malloc(n * h * w * k * 4));
+    const grad = {
+      x: conv.x,
+      dy: place(values(n * h * w * k, 36)),
+      dw: heap._malloc(25 * c * k * 4),
+    };
+    const gradJob = { ...grad, n, height: h, width: w, inChannels: c, outChannels: k };
+    const fresh = new WinogradConv(heap, 1);
+    fresh.filterGradient(gradJob); // the larger of the two: its workspace serves both
+    const before = allocations;
+    for (let i = 0; i < 3; i++) {
+      fresh.convolve(conv);
+      fresh.filterGradient(gradJob);
+    }
+    assert.equal(allocations, before, 'the tfjs heap was asked for memory again');
   });
 
   test('an address outside the memory fails with an error, and the helper lives on', async () => {
