@@ -16,13 +16,15 @@ test('the filter grid shows 32 first-layer filters that change as the network le
   await studio.startRun(shortRun(RUN));
 
   await expect(insights.conv1).toHaveCount(32);
-  const first = await insights.filtersVersion();
-  const before = await insights.canvasData(insights.conv1);
-  await expect.poll(() => insights.filtersVersion()).not.toBe(first);
-  const after = await insights.canvasData(insights.conv1);
-  expect(after).toHaveLength(32);
-  const changed = after.filter((d, i) => d !== before[i]).length;
-  expect(changed, `filters redrawn between snapshot ${first} and the next`).toBeGreaterThan(16);
+  const before = await insights.filterSnapshot();
+  await expect.poll(() => insights.filtersVersion()).not.toBe(before.version);
+  const after = await insights.filterSnapshot();
+  expect(after.pixels).toHaveLength(32);
+  const changed = after.pixels.filter((d, i) => d !== before.pixels[i]).length;
+  expect(
+    changed,
+    `filters redrawn from snapshot ${before.version} to ${after.version}`,
+  ).toBeGreaterThan(16);
   // Every canvas holds a 5×5 image.
   const sizes = await insights.conv1.evaluateAll((els) =>
     els.map(

@@ -73,6 +73,19 @@ export class InsightsPage {
     return (await this.filterGrid.getAttribute('data-version')) ?? '';
   }
 
+  /**
+   * The grid's snapshot version and its layer-1 filters' pixels, read in one go: read apart, a
+   * snapshot arriving in between pairs one version with the next one's pixels.
+   */
+  async filterSnapshot(): Promise<{ version: string; pixels: string[] }> {
+    return this.filterGrid.evaluate((grid) => ({
+      version: grid.getAttribute('data-version') ?? '',
+      pixels: Array.from(grid.querySelectorAll('[data-testid="filter-conv1"]'), (c) =>
+        (c as unknown as CanvasLike).toDataURL(),
+      ),
+    }));
+  }
+
   /** Each canvas's pixels as a PNG data URL, in order. */
   async canvasData(canvases: Locator): Promise<string[]> {
     return canvases.evaluateAll((els) => els.map((c) => (c as unknown as CanvasLike).toDataURL()));
