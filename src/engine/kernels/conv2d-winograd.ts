@@ -11,7 +11,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs';
-import { computeConv2DInfo } from './kernel-util.ts';
+import { computeConv2DInfo, reluOrLinear } from './kernel-util.ts';
 import { WinogradConv, type WasmHeapModule } from './winograd/winograd.ts';
 
 export interface WasmBackendLike {
@@ -150,7 +150,7 @@ export function fusedConv2DConfig(original: KernelConfig): KernelConfig {
     const attrs = args.attrs as unknown as FusedConv2DAttrs;
     const { activation } = attrs;
     const backend = args.backend as unknown as WasmBackendLike;
-    const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+    const simple = reluOrLinear(activation, preluActivationWeights);
     const conv = { x, filter, bias, relu: activation === 'relu', attrs };
     return (simple ? winograd(backend, conv) : null) ?? original.kernelFunc(args);
   };

@@ -6,7 +6,13 @@
 // whose packing is reused for as long as the weights stay the same.
 import type { KernelConfig, KernelFunc, TensorInfo, _FusedMatMulAttrs } from '@tensorflow/tfjs';
 import { plannedProduct } from './batch-matmul.ts';
-import { dispose, run, type KernelBackendLike, type WasmOriginals } from './kernel-util.ts';
+import {
+  dispose,
+  reluOrLinear,
+  run,
+  type KernelBackendLike,
+  type WasmOriginals,
+} from './kernel-util.ts';
 
 export function fusedMatMulConfig(o: WasmOriginals): KernelConfig {
   const original = o.fusedMatMul;
@@ -19,7 +25,7 @@ export function fusedMatMulConfig(o: WasmOriginals): KernelConfig {
     };
     const { transposeA, transposeB, activation } = args.attrs as unknown as _FusedMatMulAttrs;
     const backend = args.backend as KernelBackendLike;
-    const simple = (activation === 'linear' || activation === 'relu') && !preluActivationWeights;
+    const simple = reluOrLinear(activation, preluActivationWeights);
     const product = simple ? plannedProduct(o, backend, a, b, transposeA, transposeB) : null;
     if (product === null) return original.kernelFunc(args);
     let out = product;

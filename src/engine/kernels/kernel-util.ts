@@ -61,6 +61,11 @@ export function dispose(backend: KernelBackendLike, ...infos: TensorInfo[]): voi
   for (const info of infos) backend.disposeData(info.dataId);
 }
 
+/** A fused op's activation that our kernels apply themselves: none, or ReLU (never PReLU). */
+export function reluOrLinear(activation: string | undefined, prelu: unknown): boolean {
+  return (activation === 'linear' || activation === 'relu') && !prelu;
+}
+
 export function asPair(v: [number, number] | number): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
 }
