@@ -12,7 +12,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs';
 import { computeConv2DInfo, reluOrLinear } from './kernel-util.ts';
-import { WinogradConv, type WasmHeapModule } from './winograd/winograd.ts';
+import { WinogradConv, type ConvShape, type WasmHeapModule } from './winograd/winograd.ts';
 
 export interface WasmBackendLike {
   wasm: WasmHeapModule;
@@ -61,6 +61,14 @@ function fitsWinograd(info: Conv2DInfo): boolean {
   );
 }
 
+const shapeOf = (info: Conv2DInfo): ConvShape => ({
+  n: info.batchSize,
+  height: info.inHeight,
+  width: info.inWidth,
+  inChannels: info.inChannels,
+  outChannels: info.outChannels,
+});
+
 const offsetIn =
   (backend: WasmBackendLike) =>
   (t: TensorInfo): number =>
@@ -83,11 +91,7 @@ export function winogradFilterGradient(
     x: at(x),
     dy: at(dy),
     dw: at(out),
-    n: info.batchSize,
-    height: info.inHeight,
-    width: info.inWidth,
-    inChannels: info.inChannels,
-    outChannels: info.outChannels,
+    ...shapeOf(info),
   });
   return out;
 }
@@ -117,11 +121,7 @@ function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
     filter: at(filter),
     bias: bias === undefined ? null : at(bias),
     y: at(out),
-    n: info.batchSize,
-    height: info.inHeight,
-    width: info.inWidth,
-    inChannels: info.inChannels,
-    outChannels: info.outChannels,
+    ...shapeOf(info),
     relu: conv.relu,
   });
   return out;

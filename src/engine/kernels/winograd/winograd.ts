@@ -1,4 +1,4 @@
-// Runs conv5x5.c (Winograd F(2×2, 5×5)) on tensors in the tfjs wasm backend's own memory, on as
+// Runs conv5x5.c (Winograd F(2×2, 5×5) and, for the filter gradient, F(5×5, 2×2)) on tensors in the tfjs wasm backend's own memory, on as
 // many threads as the backend's pool: this thread plus helper threads, each with its own instance
 // of the module over the same shared memory, woken through Atomics. The backend's pthreads are idle
 // meanwhile (they only work inside the backend's own kernels), so the cores are free.
@@ -29,30 +29,29 @@ interface ConvExports {
 const OPS = ['conv', 'filterGradParts'] as const;
 type Op = (typeof OPS)[number];
 
-/** Addresses (byte offsets into the backend's memory) and sizes of one convolution. */
-export interface ConvJob {
+/** The sizes every operation here shares: x is [n, height, width, inChannels]. */
+export interface ConvShape {
+  n: number;
+  height: number;
+  width: number;
+  inChannels: number; // multiple of 4
+  outChannels: number; // multiple of 8
+}
+
+/** Addresses (byte offsets into the backend's memory) of one convolution. */
+export interface ConvJob extends ConvShape {
   x: number; // [N, H, W, C] float32
   filter: number; // [5, 5, C, K] float32
   bias: number | null; // [K] float32
   y: number; // [N, H, W, K] float32, written
-  n: number;
-  height: number;
-  width: number;
-  inChannels: number; // multiple of 4
-  outChannels: number; // multiple of 8
   relu: boolean;
 }
 
-/** Addresses and sizes of one filter gradient: dw = Σ xpad ⋆ dy, as Conv2DBackpropFilter. */
-export interface FilterGradientJob {
+/** Addresses of one filter gradient: dw = Σ xpad ⋆ dy, as Conv2DBackpropFilter. */
+export interface FilterGradientJob extends ConvShape {
   x: number; // [N, H, W, C] float32
   dy: number; // [N, H, W, K] float32
   dw: number; // [5, 5, C, K] float32, written
-  n: number;
-  height: number;
-  width: number;
-  inChannels: number; // multiple of 4
-  outChannels: number; // multiple of 8
 }
 
 const STACK_BYTES = 64 * 1024;
@@ -77,7 +76,6 @@ interface Helper {
 }
 
 export class WinogradConv {
-  readonly threads: number;
   private readonly exports: ConvExports;
   private readonly helpers: Helper[] = [];
   private readonly ready: Promise<void>;
@@ -94,9 +92,8 @@ export class WinogradConv {
     const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM, 'base64');
     const module = new WebAssembly.Module(bytes);
     this.exports = instantiate(module, memory, this.stack());
-    this.threads = shared ? Math.max(1, threads) : 1;
     const started: Promise<void>[] = [];
-    for (let i = 1; i < this.threads; i++) started.push(this.startHelper(module, memory));
+    for (let i = 1; i < (shared ? threads : 1); i++) started.push(this.startHelper(module, memory));
     this.ready = Promise.all(started).then(() => undefined);
   }
 
@@ -192,7 +189,7 @@ export class WinogradConv {
     this.exports.filterGradFinish(m!, parts, job.dw, c, k);
   }
 
-  private scratchBytes(job: ConvJob | FilterGradientJob, threads: number): number[] {
+  private scratchBytes(job: ConvShape, threads: number): number[] {
     const bytes = this.exports.scratchFloats(job.inChannels, job.outChannels) * 4;
     return Array.from({ length: threads }, () => bytes);
   }
@@ -241,7 +238,7 @@ export class WinogradConv {
   }
 }
 
-const tilesOf = (job: { n: number; height: number; width: number }): number =>
+const tilesOf = (job: ConvShape): number =>
   job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
 
 function wake(h: Helper, op: number, args: number[]): void {
