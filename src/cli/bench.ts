@@ -165,7 +165,7 @@ if (args.includes('--no-renderer')) {
       {
         name: 'renderer',
         available: false,
-        reason: `measure-frames exited with code ${r.code}${r.error ? ` (${r.error})` : ''}; it needs Debian's Chromium (apt-get install -y chromium)`,
+        reason: `measure-frames exited with code ${r.code}${r.error ? ` (${r.error})` : ''}; it needs a Chromium (CHROMIUM_PATH, Playwright's, or a system one; npm run test:e2e installs one where it can)`,
       },
       engine,
     );

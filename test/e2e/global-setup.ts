@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBrowser } from './support/browser.ts';
 import { electronSkipReason, findElectronBinary } from './support/electron-binary.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,7 +57,18 @@ function build(): void {
   if (r.status !== 0) throw new Error('`electron-vite build` failed (see above).');
 }
 
+/** Finds or installs the Chromium the browser project drives; the workers inherit the choice. */
+function provideBrowser(): void {
+  const browser = ensureBrowser();
+  process.env.CHROMIUM_PATH = browser.path;
+  const version = spawnSync(browser.path, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  console.log(
+    `[e2e] Browser: ${browser.path} (${browser.source}${version ? `, ${version}` : ''}).`,
+  );
+}
+
 export default function globalSetup(): void {
+  provideBrowser();
   const electron = findElectronBinary();
   if (electron.path === null) console.log(`[e2e] ${electronSkipReason(electron)}.`);
   else console.log(`[e2e] Electron binary: ${electron.path}`);
