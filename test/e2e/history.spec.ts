@@ -28,6 +28,6 @@ test('a page opened mid-run shows the points drawn before it opened', async ({ a
     await first.expectState('paused');
     await expect.poll(() => first.points()).toBe(await second.points());
   }
-  await second.stopButton.click();
+  await second.stop();
   await second.expectState('stopped');
 });

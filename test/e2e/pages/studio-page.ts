@@ -22,7 +22,14 @@ export class StudioPage {
   readonly stopButton: Locator;
   readonly defaultsButton: Locator;
   readonly engineLabel: Locator;
+  /** Why this engine, in plain words. */
+  readonly engineWhy: Locator;
+  /** The host's technical reason, inside a "Technical details" disclosure. */
   readonly engineReason: Locator;
+  /** "Stop training?", asked before a run older than a few seconds is stopped. */
+  readonly confirmStop: Locator;
+  readonly confirmStopButton: Locator;
+  readonly keepTrainingButton: Locator;
   readonly lossChart: Locator;
   /** The loss chart's plot box: data-points is the number of batches drawn. */
   readonly lossPlot: Locator;
@@ -53,7 +60,11 @@ export class StudioPage {
     this.stopButton = id('btn-stop');
     this.defaultsButton = id('btn-defaults');
     this.engineLabel = id('engine-label');
+    this.engineWhy = id('engine-why');
     this.engineReason = id('engine-reason');
+    this.confirmStop = id('confirm-stop');
+    this.confirmStopButton = id('btn-confirm-stop');
+    this.keepTrainingButton = id('btn-keep-training');
     this.lossChart = id('loss-chart');
     this.lossPlot = this.lossChart.locator('..');
     this.logScale = id('loss-log');
@@ -114,6 +125,20 @@ export class StudioPage {
   /** Epochs drawn in the accuracy chart. */
   async epochsShown(): Promise<number> {
     return Number(await this.accuracyChart.getAttribute('data-epochs'));
+  }
+
+  /** Presses Stop and, if the run is old enough to be asked about, confirms. */
+  async stop(): Promise<void> {
+    await this.stopButton.click();
+    // The question appears at once or not at all: the button's handler decides synchronously.
+    if (await this.confirmStop.isVisible()) await this.confirmStopButton.click();
+  }
+
+  /** Seconds shown in the Elapsed tile ("12s", "1m 05s"). */
+  async elapsedSeconds(): Promise<number> {
+    const text = (await this.elapsed.textContent()) ?? '';
+    const m = /^(?:(\d+)m )?(\d+)s$/.exec(text.trim());
+    return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : 0;
   }
 
   async expectState(state: RunState): Promise<void> {

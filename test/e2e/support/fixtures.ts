@@ -12,6 +12,9 @@ import {
   type BrowserContext,
   type ElectronApplication,
 } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../../src/host/serve.ts';
 import type { AppStatus, Result } from '../../../src/shared/contract.ts';
@@ -82,13 +85,16 @@ export const test = base.extend<{ app: App }, E2EOptions & { backend: Backend }>
       }
       // The real server with its own TrainingHost and worker, exactly as `npm run serve` makes it.
       const logs: string[] = [];
-      const server = await startServer({ port: 0, log: (m) => logs.push(m) });
+      // A models folder of its own, so the models panel can be tested without touching ~/.
+      const modelsDir = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-models-'));
+      const server = await startServer({ port: 0, modelsDir, log: (m) => logs.push(m) });
       const browser = await playwright.chromium.launch(launchOptions);
       const wire = await WireClient.connect(server);
       await use({ kind: 'browser', server, browser, wire, logs });
       wire.close();
       await browser.close();
       await server.close();
+      rmSync(modelsDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 60_000 },
   ],

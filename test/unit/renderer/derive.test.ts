@@ -13,6 +13,7 @@ import {
   formatDuration,
   formatLoss,
   formatPercent,
+  plural,
   progressOf,
   type ControlsInput,
 } from '../../../renderer/src/lib/state/derive.ts';
@@ -103,6 +104,13 @@ describe('formatting', () => {
     assert.equal(formatDuration(245), '4m 05s');
     assert.equal(formatDuration(3720), '1h 02m');
     assert.equal(formatDuration(NaN), '—');
+  });
+
+  it('counts with plural rules: 1 epoch, 0 and 2 epochs, grouped thousands', () => {
+    assert.equal(plural(1, 'epoch'), '1 epoch');
+    assert.equal(plural(0, 'complete epoch'), '0 complete epochs');
+    assert.equal(plural(2, 'epoch'), '2 epochs');
+    assert.equal(plural(60000, 'image'), '60\u202f000 images');
   });
 
   it('formats percentages and losses', () => {

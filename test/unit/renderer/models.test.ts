@@ -67,6 +67,27 @@ test('the checkpoint sentence says what can be resumed, what is done, and what i
   );
 });
 
+test('the checkpoint sentence uses plural rules and is not shown during a run', () => {
+  const one: CheckpointInfo = {
+    runId: 'r',
+    createdAt: null,
+    engine: 'wasm',
+    config: { ...DEFAULT_CONFIG, epochs: 1 },
+    epochsCompleted: 1,
+    testAccuracy: null,
+    resumable: false,
+    problem: null,
+  };
+  assert.equal(checkpointSummary(one), 'The last run completed its one epoch.');
+  assert.equal(
+    checkpointSummary({ ...one, config: { ...DEFAULT_CONFIG, epochs: 2 }, resumable: true }),
+    'An unfinished run was saved after 1 of 2 epochs.',
+  );
+  // Mid-run the file on disk is this run's own: "unfinished run" and "the last run" would lie.
+  assert.equal(checkpointSummary(one, true), null);
+  assert.equal(checkpointSummary({ ...one, resumable: true }, true), null);
+});
+
 test('free names and suggested names are valid model names', () => {
   assert.equal(freeName('digits', ['other']), 'digits');
   assert.equal(freeName('digits', ['Digits', 'digits (2)']), 'digits (3)');

@@ -252,6 +252,12 @@ describe('replay', () => {
     assert.equal(replay(status(events, { state: 'running', runId: 'run-1' })).state, 'running');
   });
 
+  it('knows whether there is a model to save: after a run starts, or when the worker holds one', () => {
+    assert.equal(replay(status([])).hasModel, false);
+    assert.equal(replay(status([], { hasModel: true })).hasModel, true); // loaded, no run
+    assert.equal(reduce(initialView(), started('r')).hasModel, true);
+  });
+
   it('starts idle with the current engine when there is no history', () => {
     const v = replay(status([]));
     assert.equal(v.state, 'idle');

@@ -131,6 +131,11 @@ export function formatCount(n: number | null | undefined): string {
   return grouped.format(n).replace(/,/g, '\u202f');
 }
 
+/** "1 epoch", "3 epochs", "60\u202f000 images": the count with the word in the right number. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}
+
 export function formatRate(imagesPerSec: number | null | undefined): string {
   if (imagesPerSec === null || imagesPerSec === undefined || !Number.isFinite(imagesPerSec))
     return DASH;

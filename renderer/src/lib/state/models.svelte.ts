@@ -22,6 +22,9 @@ export class ModelsState {
   checkpointError: ErrorEnvelope | null = $state.raw(null);
   busy: ModelAction | null = $state(null);
   error: ErrorEnvelope | null = $state.raw(null);
+  /** What failed, so the panel shows the error beside its control: the action, and its model. */
+  errorAction: ModelAction | null = $state(null);
+  errorModel: string | null = $state(null);
   notice: string | null = $state(null);
   /** The model last loaded from the library, if the current model is one. */
   loaded: string | null = $state(null);
@@ -72,7 +75,11 @@ export class ModelsState {
     if (r.ok) {
       this.folder = r.value.folder;
       this.models = r.value.models;
-    } else this.error = r.error;
+    } else {
+      this.error = r.error;
+      this.errorAction = 'list';
+      this.errorModel = null;
+    }
   }
 
   async refreshCheckpoint(): Promise<void> {
@@ -97,7 +104,7 @@ export class ModelsState {
   }
 
   async load(name: string): Promise<void> {
-    const r = await this.#do('load', 'model:load', { name });
+    const r = await this.#do('load', 'model:load', { name }, { model: name });
     if (r.ok) {
       this.loaded = r.value.name;
       this.notice = `Loaded "${r.value.name}": draw a digit to try it.`;
@@ -105,7 +112,7 @@ export class ModelsState {
   }
 
   async rename(from: string, to: string): Promise<boolean> {
-    const r = await this.#do('rename', 'model:rename', { from, to });
+    const r = await this.#do('rename', 'model:rename', { from, to }, { model: from });
     if (r.ok) {
       if (this.loaded === from) this.loaded = r.value.name;
       this.notice = `Renamed "${from}" to "${r.value.name}".`;
@@ -115,7 +122,7 @@ export class ModelsState {
   }
 
   async remove(name: string): Promise<void> {
-    const r = await this.#do('delete', 'model:delete', { name });
+    const r = await this.#do('delete', 'model:delete', { name }, { model: name });
     if (r.ok) {
       if (this.loaded === name) this.loaded = null;
       this.notice = `Deleted "${name}".`;
@@ -125,7 +132,7 @@ export class ModelsState {
 
   /** `folder` is null on the desktop (main shows a dialog) and a typed path in a browser. */
   async exportModel(name: string, folder: string | null): Promise<boolean> {
-    const r = await this.#do('export', 'model:export', { name, folder });
+    const r = await this.#do('export', 'model:export', { name, folder }, { model: name });
     if (r.ok && r.value !== null) this.notice = `Exported "${name}" to ${r.value.dir}.`;
     return r.ok && r.value !== null;
   }
@@ -162,14 +169,18 @@ export class ModelsState {
     action: ModelAction,
     channel: C,
     arg: InvokeArg<C>,
-    { quietCodes = [] as string[] } = {},
+    { quietCodes = [] as string[], model = null as string | null } = {},
   ): Promise<Result<InvokeResult<C>>> {
     this.busy = action;
     this.error = null;
     this.notice = null;
     try {
       const r = await this.#api.invoke(channel, arg);
-      if (!r.ok && !quietCodes.includes(r.error.code)) this.error = r.error;
+      if (!r.ok && !quietCodes.includes(r.error.code)) {
+        this.error = r.error;
+        this.errorAction = action;
+        this.errorModel = model;
+      }
       return r;
     } finally {
       this.busy = null;

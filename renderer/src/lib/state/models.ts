@@ -1,6 +1,7 @@
 // Pure helpers for the models panel: how a saved model and the checkpoint are described, and
 // which errors the panel handles itself. No Svelte here, so plain Node tests cover it.
 import type { CheckpointInfo, ModelInfo } from '../../../../src/shared/models.ts';
+import { plural } from './derive.ts';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -22,23 +23,29 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 export function modelSummary(m: ModelInfo): string {
   const parts = [
     m.testAccuracy !== null ? `${pct(m.testAccuracy)} test` : null,
-    m.epochsTrained !== null ? `${m.epochsTrained} epoch${m.epochsTrained === 1 ? '' : 's'}` : null,
+    m.epochsTrained !== null ? plural(m.epochsTrained, 'epoch') : null,
     m.engine,
     m.bytes > 0 ? formatBytes(m.bytes) : null,
   ];
   return parts.filter((p): p is string => p !== null && p !== '').join(' · ');
 }
 
-/** What the checkpoint offers, as a sentence, or null when there is nothing to say. */
-export function checkpointSummary(c: CheckpointInfo | null): string | null {
-  if (c === null) return null;
+/**
+ * What the checkpoint offers, as a sentence, or null when there is nothing to say. While a run is
+ * active the checkpoint on disk is that run's own (or is about to be replaced by it), so the
+ * sentence about "the last run" would be stale: nothing is said then.
+ */
+export function checkpointSummary(c: CheckpointInfo | null, runActive = false): string | null {
+  if (c === null || runActive) return null;
   if (c.problem !== null) return `The last checkpoint cannot be used: ${c.problem}.`;
   if (c.config === null) return null;
-  const of = `${c.epochsCompleted} of ${c.config.epochs} epochs`;
+  const total = c.config.epochs;
   const acc = c.testAccuracy !== null ? `, ${pct(c.testAccuracy)} test accuracy` : '';
   return c.resumable
-    ? `An unfinished run was saved after ${of}${acc}.`
-    : `The last run completed all ${c.config.epochs} epochs${acc}.`;
+    ? `An unfinished run was saved after ${c.epochsCompleted} of ${plural(total, 'epoch')}${acc}.`
+    : total === 1
+      ? `The last run completed its one epoch${acc}.`
+      : `The last run completed all ${plural(total, 'epoch')}${acc}.`;
 }
 
 /** A free name like "digits (2)" for saving again without replacing. */

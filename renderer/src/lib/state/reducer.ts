@@ -69,6 +69,8 @@ export interface RunView {
   readonly stopReason: StopReason | null;
   readonly epochsCompleted: number;
   readonly error: ErrorEnvelope | null;
+  /** The host holds a model (trained here or loaded): there is something to save or predict with. */
+  readonly hasModel: boolean;
 }
 
 export function initialView(engine: EngineInfo | null = null): RunView {
@@ -90,6 +92,7 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     stopReason: null,
     epochsCompleted: 0,
     error: null,
+    hasModel: false,
   };
 }
 
@@ -117,6 +120,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
         testSize: e.testSize,
         batchesPerEpoch: e.batchesPerEpoch,
         series: emptySeries(total),
+        hasModel: true,
       };
     }
 
@@ -240,6 +244,7 @@ export function replay(status: AppStatus): RunView {
   let view = reduceAll(status.history, initialView(status.engine));
   if (status.engine !== null) view = { ...view, engine: status.engine };
   const { worker } = status;
+  if (worker.hasModel && !view.hasModel) view = { ...view, hasModel: true };
   if (worker.runId !== null && worker.runId === view.runId && isActive(view.state)) {
     if (worker.state === 'paused' && view.state === 'running') view = { ...view, state: 'paused' };
     if (worker.state === 'running' && view.state === 'paused') view = { ...view, state: 'running' };

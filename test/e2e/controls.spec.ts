@@ -1,0 +1,124 @@
+// Every control tells the truth: Escape closes the innermost open thing before it means Stop, a
+// long run asks before it is stopped, errors stand in plain words beside what caused them, the
+// engine box names no machine path, and the big grids are one tab stop each.
+import { InsightsPage } from './pages/insights-page.ts';
+import { expect, test } from './support/fixtures.ts';
+import { longRun, shortRun } from './support/runs.ts';
+
+test('Escape closes a layer-2 filter detail and leaves the run going', async ({ app }) => {
+  const studio = await app.open();
+  const insights = new InsightsPage(studio.page);
+  await insights.openTab('filters');
+  await studio.startRun(longRun());
+  await expect(insights.conv2).toHaveCount(64);
+
+  await insights.conv2.nth(5).click();
+  await expect(insights.conv2Slices).toHaveCount(32);
+  await studio.page.keyboard.press('Escape');
+  await expect(insights.conv2Slices).toHaveCount(0);
+  await expect(insights.conv2.nth(5).locator('..')).toBeFocused(); // back where it was opened
+  await studio.expectState('running');
+
+  // The 64 filters are one tab stop; the arrow keys move within them.
+  const buttons = studio.page.getByTestId('filter-conv2-grid').getByRole('button');
+  await expect(buttons.and(studio.page.locator('[tabindex="0"]'))).toHaveCount(1);
+  await studio.page.keyboard.press('ArrowRight');
+  await expect(buttons.nth(6)).toBeFocused();
+  await studio.page.keyboard.press('ArrowDown');
+  await expect(buttons.nth(14)).toBeFocused();
+  await expect(buttons.nth(14)).toHaveAttribute('tabindex', '0');
+  await studio.stop();
+});
+
+test('a run going for more than a few seconds asks before it stops; Escape keeps training', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  await studio.startRun(longRun());
+  await expect.poll(() => studio.elapsedSeconds(), { timeout: 60_000 }).toBeGreaterThan(11);
+  await studio.runHeadline.click();
+
+  await studio.page.keyboard.press('Escape');
+  await expect(studio.confirmStop).toBeVisible();
+  await expect(studio.keepTrainingButton).toBeFocused(); // the safe answer is the default
+  await studio.page.keyboard.press('Escape');
+  await expect(studio.confirmStop).toBeHidden();
+  await studio.expectState('running');
+
+  await studio.stopButton.click();
+  await expect(studio.confirmStop).toBeVisible();
+  await studio.confirmStopButton.click();
+  await studio.expectState('stopped');
+  await expect(studio.runHeadline).toHaveText(/^Stopped after \d+ complete epochs?$/);
+});
+
+test('Save waits for a model; rename opens focused and Escape cancels it', async ({ app }) => {
+  const studio = await app.open();
+  const models = studio.page.getByTestId('models-panel');
+  const save = studio.page.getByTestId('btn-save-model');
+  // A fresh host has no model: nothing to save yet, and the panel says so.
+  const { worker } = await app.host.status();
+  if (!worker.hasModel) {
+    await expect(save).toBeDisabled();
+    await expect(studio.page.getByTestId('save-hint')).toHaveText(/Train or load a model/);
+  }
+
+  await studio.startRun(shortRun());
+  await studio.expectState('finished');
+  await expect(studio.runHeadline).toHaveText(/^Finished 1 epoch, test accuracy/);
+  const name = `e2e rename ${Date.now()}`;
+  await studio.page.getByTestId('model-name').fill(name);
+  await expect(save).toBeEnabled();
+  await save.click();
+  const row = models.locator(`[data-testid="model-row"][data-name="${name}"]`);
+  await expect(row).toBeVisible();
+
+  await row.getByTestId('btn-rename-model').click();
+  const input = row.getByTestId('rename-input');
+  await expect(input).toBeFocused();
+  await input.pressSequentially(' renamed');
+  await studio.page.keyboard.press('Escape');
+  await expect(row.getByTestId('rename-form')).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-name', name); // not renamed
+  await expect(row.getByTestId('btn-rename-model')).toBeFocused();
+  await studio.expectState('finished'); // Escape did nothing else
+
+  // Delete it again (confirming), so runs of this test do not pile up models.
+  await row.getByTestId('btn-delete-model').click();
+  await row.getByTestId('btn-confirm-delete').click();
+  await expect(row).toHaveCount(0);
+});
+
+test('an import error stands beside Import, in plain words, with its code under Details', async ({
+  app,
+}) => {
+  test.skip(app.kind !== 'browser', 'browser mode types a path; the desktop app opens a dialog');
+  const studio = await app.open();
+  await studio.page.getByTestId('btn-import-model').click();
+  await studio.page.getByLabel(/Model folder to import/).fill('/no/such/model-folder');
+  await studio.page.getByRole('button', { name: 'Import', exact: true }).click();
+
+  const note = studio.page.locator('.import').getByTestId('models-error');
+  await expect(note).toBeVisible();
+  await expect(note).toBeFocused();
+  const message = (await note.getByTestId('models-error-message').textContent()) ?? '';
+  expect(message).not.toMatch(/\b[A-Z]{2,}_?[A-Z_]*\s*$/); // no code glued to the sentence
+  await expect(note.getByTestId('models-error-code')).toBeHidden(); // inside the closed disclosure
+  await note.getByText('Details').click();
+  await expect(note.getByTestId('models-error-code')).toHaveText(/^[A-Z_]+$/);
+});
+
+test('the engine box says which engine and why in plain words, and no machine path', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  await expect(studio.engineLabel).toHaveText(
+    /^(Native TensorFlow|Portable engine|Pure JavaScript)/,
+  );
+  await expect(studio.engineWhy).not.toBeEmpty();
+  const box = studio.engineLabel.locator('..');
+  await box.getByText('Technical details').click();
+  await expect(studio.engineReason).toBeVisible();
+  const text = (await box.innerText()).replace(/@tensorflow\/[\w-]+/g, '');
+  expect(text).not.toMatch(/(^|[\s('"])(\/[\w.-]+){2,}|[A-Z]:\\|file:\/\//);
+});
