@@ -85,8 +85,19 @@ test('Save waits for a model; rename opens focused and Escape cancels it', async
 
   // Delete it again (confirming), so runs of this test do not pile up models.
   await row.getByTestId('btn-delete-model').click();
+  await expect(row.getByRole('button', { name: 'Cancel' })).toBeFocused(); // the safe answer
   await row.getByTestId('btn-confirm-delete').click();
   await expect(row).toHaveCount(0);
+  // Focus lands on the row that took its place, or the name field when none did.
+  const focused = await studio.page.evaluate(
+    () =>
+      (
+        globalThis as unknown as {
+          document: { activeElement: { dataset: { testid?: string } } | null };
+        }
+      ).document.activeElement?.dataset.testid,
+  );
+  expect(['model-name', 'btn-delete-model']).toContain(focused);
 });
 
 test('an import error stands beside Import, in plain words, with its code under Details', async ({

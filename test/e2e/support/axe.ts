@@ -1,0 +1,22 @@
+// Accessibility checked by a library, not by eye: axe-core over the whole page, WCAG 2.1 A and AA
+// rules; any serious or critical violation fails, listed with the elements it was found on.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 4)
+        .map(
+          (n) =>
+            `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.split('\n').slice(1, 2).join('').trim()}]` : ''}`,
+        );
+      return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help} — ${nodes.join('; ')}`;
+    });
+  expect(bad, `no serious or critical axe violation: ${where}`).toEqual([]);
+}
