@@ -96,6 +96,7 @@ async function main(): Promise<number> {
           else console.log(`checkpoint saved after epoch ${e.epoch}`);
           return;
         case 'filters':
+        case 'testing':
         case 'evaluation':
         case 'paused':
         case 'resumed':

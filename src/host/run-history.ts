@@ -30,9 +30,10 @@ export class RunHistory {
         this.list.push(event);
         return;
       }
+      case 'testing':
       case 'checkpoint': {
-        // Only the latest says whether the run can be resumed.
-        const i = this.list.findIndex((e) => e.type === 'checkpoint');
+        // Only the latest matters: how far the test pass is, whether the run can be resumed.
+        const i = this.list.findIndex((e) => e.type === event.type);
         if (i >= 0) this.list.splice(i, 1);
         this.list.push(event);
         return;

@@ -98,6 +98,15 @@ export type TrainingEvent =
       /** Up to WORST_WRONG wrong images, most confident first, pixels included. */
       wrong: Misclassified[];
     }
+  /** The test set is being evaluated after `epoch`: `done` of `total` images so far. */
+  | {
+      type: 'testing';
+      runId: string;
+      epoch: number;
+      done: number;
+      total: number;
+      elapsedSec: number;
+    }
   | { type: 'paused'; runId: string }
   | { type: 'resumed'; runId: string }
   | {

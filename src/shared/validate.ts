@@ -255,6 +255,18 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
         throw new ValidationError(`${p}.count`, 'is not the sum of the matrix');
       return e;
     },
+    testing: (v, p) => {
+      const e = object({
+        type: literal('testing'),
+        runId,
+        epoch: int(1),
+        done: int(0),
+        total: int(0),
+        elapsedSec: num(0),
+      })(v, p);
+      if (e.done > e.total) throw new ValidationError(`${p}.done`, 'is more than total');
+      return e;
+    },
     paused: object({ type: literal('paused'), runId }),
     resumed: object({ type: literal('resumed'), runId }),
     finished: object({

@@ -18,6 +18,8 @@ export async function evaluate(
   split: MnistSplit,
   limit = split.count,
   chunk = 1000,
+  /** Called after each chunk with the images evaluated so far. */
+  onProgress?: (done: number) => void,
 ): Promise<Evaluation> {
   const n = Math.min(limit, split.count);
   const size = Math.min(chunk, n);
@@ -40,6 +42,7 @@ export async function evaluate(
     tf.dispose([lossT, predT, confT]);
     lossSum += l[0]!;
     tally.add(start, pred, conf);
+    onProgress?.(end);
   }
   return { loss: lossSum / n, accuracy: tally.correct() / n, confusion: tally.result() };
 }

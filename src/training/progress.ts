@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { readKernels } from '../model/kernels.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
-import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks } from './trainer.ts';
+import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks, TrainStart } from './trainer.ts';
 
 export interface ReporterOptions {
   runId: string;
@@ -15,6 +15,8 @@ export interface ReporterOptions {
   /** Minimum time between batch events. */
   intervalMs?: number;
   snapshotsPerEpoch?: number;
+  /** Where a resumed run starts: its clock and its first snapshot continue from there. */
+  start?: TrainStart;
 }
 
 const WINDOW = 20; // batches in the speed estimate
@@ -29,17 +31,21 @@ export class ProgressReporter implements TrainerCallbacks {
     accuracies: number[];
   } | null = null;
   private readonly recent: BatchLogs[] = [];
-  private active = 0;
+  private active: number;
   private epoch = 1;
   private batch = 0;
 
-  constructor(private readonly o: ReporterOptions) {}
+  constructor(private readonly o: ReporterOptions) {
+    this.active = o.start?.activeSeconds ?? 0;
+  }
 
   async onTrainBegin(info: TrainBegin): Promise<void> {
     this.batchesPerEpoch = info.batchesPerEpoch;
     const { runId, config, engine } = this.o;
     this.o.emit({ type: 'run-started', runId, config, engine, ...info });
-    await this.snapshot(0, 0);
+    // A resumed run starts from the weights after its last completed epoch, not random ones.
+    const done = (this.o.start?.fromEpoch ?? 1) - 1;
+    await this.snapshot(done, done > 0 ? info.batchesPerEpoch : 0);
   }
 
   async onBatchEnd(epoch: number, batch: number, logs: BatchLogs): Promise<void> {
@@ -57,6 +63,20 @@ export class ProgressReporter implements TrainerCallbacks {
     if (performance.now() - this.lastEmit >= (this.o.intervalMs ?? 125)) this.flush();
     const every = Math.max(1, Math.floor(this.batchesPerEpoch / (this.o.snapshotsPerEpoch ?? 4)));
     if (batch % every === 0 && batch < this.batchesPerEpoch) await this.snapshot(epoch, batch);
+  }
+
+  /** The test set is being evaluated: its own phase, with progress and a running clock. */
+  onTestProgress(epoch: number, done: number, total: number, activeSeconds: number): void {
+    this.flush();
+    this.active = activeSeconds;
+    this.o.emit({
+      type: 'testing',
+      runId: this.o.runId,
+      epoch,
+      done,
+      total,
+      elapsedSec: activeSeconds,
+    });
   }
 
   async onEpochEnd(epoch: number, logs: EpochLogs): Promise<void> {

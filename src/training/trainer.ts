@@ -41,6 +41,8 @@ export interface TrainerCallbacks {
   onTrainBegin?(info: TrainBegin): void | Promise<void>;
   onBatchEnd?(epoch: number, batch: number, logs: BatchLogs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
+  /** Test-set images evaluated so far after `epoch` (0 when it starts), with the run's clock. */
+  onTestProgress?(epoch: number, done: number, total: number, activeSeconds: number): void;
 }
 
 const now = (): number => performance.now() / 1000;
@@ -107,7 +109,10 @@ export async function train(
       await yieldToEventLoop();
     }
     const t0 = now();
-    last = await evaluate(model, data.test, testSize);
+    const progress = (done: number): void =>
+      callbacks.onTestProgress?.(epoch, done, testSize, active + now() - t0);
+    progress(0);
+    last = await evaluate(model, data.test, testSize, undefined, progress);
     active += now() - t0;
     await callbacks.onEpochEnd?.(epoch, {
       trainLoss: lossSum / trainSize,

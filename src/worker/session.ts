@@ -219,11 +219,16 @@ export class TrainingSession {
       if (event.type === 'run-started')
         for (const e of recorder.replay(id, event.batchesPerEpoch)) this.emit(e);
     };
-    const reporter = new ProgressReporter({ runId: id, config, engine, model, emit });
+    const start = resumed
+      ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
+      : {};
+    const reporter = new ProgressReporter({ runId: id, config, engine, model, emit, start });
     const checkpointDir = this.checkpointDir;
     const callbacks: TrainerCallbacks = {
       onTrainBegin: (info) => reporter.onTrainBegin(info),
       onBatchEnd: (epoch, batch, logs) => reporter.onBatchEnd(epoch, batch, logs),
+      onTestProgress: (epoch, done, total, seconds) =>
+        reporter.onTestProgress(epoch, done, total, seconds),
       onEpochEnd: async (epoch, logs) => {
         await reporter.onEpochEnd(epoch, logs);
         if (checkpointDir === null) return;
@@ -237,9 +242,6 @@ export class TrainingSession {
         this.emit(await recorder.checkpoint(checkpointDir, model, run));
       },
     };
-    const start = resumed
-      ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
-      : {};
     const done = train(model, data, config, control, callbacks, start).then(
       (outcome) => this.finish(id, outcome),
       (e: unknown) => this.emit({ type: 'failed', runId: id, error: internal(e) }),

@@ -63,8 +63,17 @@ test('after a short run: draw with the mouse, see the 28×28 input and the bars 
   const previewA = await insights.canvasData(insights.preview);
   const probsA = await insights.probabilities();
   expect(probsA.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 2);
-  // The stroke's end brings the feature maps.
+  // The answer and its bar say the same number ("99.7% sure" never beside a bar labelled 100%).
+  const top = await insights.bars.getAttribute('data-top');
+  const sure = /([<>]?[\d.]+%) sure/.exec((await insights.top.textContent()) ?? '')?.[1];
+  const topBar = insights.bars.locator(`[data-testid="prob-bar"][data-digit="${top}"] .v`);
+  expect(sure).toBeTruthy();
+  await expect(topBar).toHaveText(sure!);
+  // The stroke's end brings the feature maps, named for assistive technology.
   await expect(insights.conv1Maps).toHaveCount(32);
+  await expect(studio.page.getByTestId('feature-maps-conv1')).toHaveAccessibleName(
+    /32 feature maps of 28×28 pixels/,
+  );
   await expect(insights.conv2Maps).toHaveCount(64);
 
   // A second stroke turns it into a "7": the input and the answer change.

@@ -21,6 +21,10 @@ test('a short run draws every batch loss, then the epoch test accuracy', async (
   const accuracy = finished?.type === 'finished' ? finished.testAccuracy : NaN;
   await expect(studio.testAccuracy).toHaveText(`${(accuracy * 100).toFixed(2)}%`);
   await expect(studio.runHeadline).toHaveText(/^Finished 1 epoch, test accuracy \d+\.\d\d%$/);
+  // …and said to screen readers through a live region.
+  await expect(
+    studio.page.getByRole('status').filter({ hasText: /^Finished 1 epoch/ }),
+  ).toHaveCount(1);
   expect(hostPoints(status)).toBe(10);
   await expect(studio.batchProgress).toHaveAttribute('data-value', '1');
   await expect(studio.trainButton).toBeEnabled();
@@ -35,4 +39,49 @@ test('the engine label names the engine the host chose, and why', async ({ app }
   await expect(studio.engineLabel).toHaveText(/TensorFlow|WebAssembly|JavaScript/);
   await expect(studio.engineWhy).toHaveText(text.why);
   await expect(studio.engineReason).toHaveText(withoutPaths(engine!.reason));
+});
+
+test('the test pass after an epoch has its own visible phase, progress and running clock', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  // What the window shows while the test set runs, recorded on every DOM change: the pass takes a
+  // second or two here, too short to catch reliably by polling.
+  await studio.page.evaluate(() => {
+    const g = globalThis as unknown as {
+      document: {
+        querySelector(s: string): {
+          textContent: string | null;
+          getAttribute(a: string): string | null;
+        } | null;
+        body: unknown;
+      };
+      MutationObserver: new (cb: () => void) => { observe(n: unknown, o: object): void };
+      seen: string[];
+    };
+    g.seen = [];
+    const text = (id: string): string =>
+      g.document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '';
+    new g.MutationObserver(() => {
+      const bar =
+        g.document.querySelector('[data-testid="test-progress"]')?.getAttribute('aria-valuetext') ??
+        '';
+      if (bar !== '') g.seen.push([bar, text('run-headline'), text('eta')].join(' | '));
+    }).observe(g.document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
+  });
+  await studio.startRun(shortRun({ testLimit: 10_000 }));
+  await studio.expectState('finished');
+  await expect(studio.page.getByTestId('test-progress')).toBeHidden();
+  const seen = await studio.page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+  expect(seen.length, 'the test phase was shown').toBeGreaterThan(0);
+  expect(seen[0]).toMatch(/of 10\u202f000 test images \| Testing on 10\u202f000 held-out images/);
+  expect(seen[0]).toMatch(/\| testing…$/); // the last epoch: only the test pass is left
+  // Progress moves (chunks of 1 000) rather than jumping from nothing to done.
+  const counts = new Set(seen.map((s) => /([\d\u202f]+) of 10/.exec(s)?.[1]));
+  expect(counts.size).toBeGreaterThan(1);
 });

@@ -172,6 +172,26 @@ describe('inspection answers', () => {
   });
 });
 
+describe('test-pass progress events', () => {
+  const e = {
+    type: 'testing',
+    runId: 'run-1',
+    epoch: 2,
+    done: 1000,
+    total: 10000,
+    elapsedSec: 61.5,
+  };
+  test('a good one passes, and survives the WebSocket', () => {
+    assert.deepEqual(trainingEvent(e, 'e'), e);
+    assert.deepEqual(reviveEvent(JSON.parse(JSON.stringify(toWire(e))) as unknown), e);
+  });
+  test('bad ones fail with a path', () => {
+    rejects(trainingEvent, { ...e, done: 10001 }, /done: is more than total/);
+    rejects(trainingEvent, { ...e, epoch: 0 }, /epoch/);
+    rejects(trainingEvent, { ...e, elapsedSec: -1 }, /elapsedSec/);
+  });
+});
+
 describe('evaluation events', () => {
   test('a good one passes', () => {
     const e = evaluation();

@@ -13,6 +13,7 @@ import {
   formatDuration,
   formatLoss,
   formatPercent,
+  formatProbability,
   plural,
   progressOf,
   type ControlsInput,
@@ -111,6 +112,15 @@ describe('formatting', () => {
     assert.equal(plural(0, 'complete epoch'), '0 complete epochs');
     assert.equal(plural(2, 'epoch'), '2 epochs');
     assert.equal(plural(60000, 'image'), '60\u202f000 images');
+  });
+
+  it('shows a probability the same way in the answer and on its bar, never rounding to 100%', () => {
+    assert.equal(formatProbability(0.997), '99.7%');
+    assert.equal(formatProbability(0.9996), '>99.9%');
+    assert.equal(formatProbability(1), '100%');
+    assert.equal(formatProbability(0.0004), '<0.1%');
+    assert.equal(formatProbability(0), '0%');
+    assert.equal(formatProbability(0.25), '25.0%');
   });
 
   it('formats percentages and losses', () => {

@@ -264,3 +264,22 @@ describe('replay', () => {
     assert.deepEqual(v.engine, ENGINE);
   });
 });
+
+describe('the test pass', () => {
+  const testing = (done: number, elapsedSec = 5) =>
+    ({ type: 'testing', runId: 'run-1', epoch: 1, done, total: 1000, elapsedSec }) as const;
+
+  it('is its own phase with progress and a running clock, until the epoch result arrives', () => {
+    const events = fullRun();
+    const atEnd = events.findIndex((e) => e.type === 'epoch-end');
+    let v = reduceAll(events.slice(0, atEnd));
+    v = reduce(v, testing(0, 20));
+    v = reduce(v, testing(500, 22));
+    assert.deepEqual(v.testing, { epoch: 1, done: 500, total: 1000 });
+    assert.equal(v.elapsedSec, 22); // Elapsed keeps going while the test set runs
+    v = reduce(v, events[atEnd]!);
+    assert.equal(v.testing, null);
+    // A late progress event for an epoch already reported does not bring the phase back.
+    assert.equal(reduce(v, testing(1000)).testing, null);
+  });
+});

@@ -141,3 +141,25 @@ test('a non-finite loss stops the run with the epoch and batch where it happened
       Number.isNaN(outcome.loss),
   );
 });
+
+test('the test pass reports its progress: from 0 to every image, clock running, before the epoch ends', async () => {
+  const config = small({ epochs: 2, trainLimit: 100, testLimit: 2500 });
+  const model = fresh(config);
+  const seen: string[] = [];
+  let clock = 0;
+  await train(model, data, config, new RunControl(), {
+    onTestProgress: (epoch, done, total, seconds) => {
+      assert.ok(seconds >= clock, `the clock never goes back (${seconds} after ${clock})`);
+      clock = seconds;
+      seen.push(`${epoch}:${done}/${total}`);
+    },
+    onEpochEnd: (epoch, logs) => {
+      assert.ok(logs.activeSeconds >= clock);
+      seen.push(`end ${epoch}`);
+    },
+  });
+  // Chunks of 1 000 images: the pass is visible while it runs, not only when it is done.
+  const pass = (e: number): string[] => [0, 1000, 2000, 2500].map((d) => `${e}:${d}/2500`);
+  assert.deepEqual(seen, [...pass(1), 'end 1', ...pass(2), 'end 2']);
+  model.dispose();
+});

@@ -128,6 +128,17 @@ test('stopped after epoch 1 and resumed, the run ends exactly like the uninterru
     t.of('epoch-end', resumed.runId).map((e) => e.epoch),
     [1, 2, 3],
   );
+  // Its filters start from the weights after epoch 1 (not "initial random weights"), and its
+  // clock continues from the first run's instead of restarting at zero.
+  const snapshot = t.of('filters', resumed.runId)[0]!;
+  const started = t.of('run-started', resumed.runId)[0]!;
+  assert.deepEqual([snapshot.epoch, snapshot.batch], [1, started.batchesPerEpoch]);
+  const epoch1 = t.of('epoch-end', runId)[0]!;
+  const firstBatch = t.of('batch', resumed.runId).find((e) => e.epoch === 2)!;
+  assert.ok(
+    firstBatch.elapsedSec >= epoch1.elapsedSec,
+    `the clock goes on: ${firstBatch.elapsedSec} s after ${epoch1.elapsedSec} s`,
+  );
   close(t.losses(resumed.runId, 1), uninterrupted.losses[0]!, 'replayed epoch 1');
   // Epochs 2 and 3 depend on the weights and on Adam's moments and step count after epoch 1.
   close(t.losses(resumed.runId, 2), uninterrupted.losses[1]!, 'epoch 2');

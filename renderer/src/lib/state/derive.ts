@@ -15,6 +15,8 @@ export interface Progress {
   runFraction: number;
   /** 0..1 within the current epoch. */
   epochFraction: number;
+  /** While the test set is evaluated: images done and their total; null otherwise. */
+  testing: { done: number; total: number } | null;
   phase: Phase;
 }
 
@@ -33,7 +35,8 @@ export function progressOf(v: RunView): Progress {
       : 0;
   const epochFraction = done ? 1 : bpe > 0 ? clamp01(batch / bpe) : 0;
   const evaluating =
-    v.last !== null && batch >= bpe && bpe > 0 && !v.epochs.some((r) => r.epoch === epoch);
+    v.testing !== null ||
+    (v.last !== null && batch >= bpe && bpe > 0 && !v.epochs.some((r) => r.epoch === epoch));
   const phase: Phase =
     v.state === 'idle' || v.state === 'failed' || v.state === 'stopped' || v.state === 'finished'
       ? v.state === 'idle'
@@ -53,6 +56,7 @@ export function progressOf(v: RunView): Progress {
     batchesPerEpoch: bpe,
     runFraction,
     epochFraction,
+    testing: v.testing && { done: v.testing.done, total: v.testing.total },
     phase,
   };
 }
@@ -115,6 +119,19 @@ export function formatPercent(x: number | null | undefined, digits = 2): string 
   return `${(x * 100).toFixed(digits)}%`;
 }
 
+/**
+ * A probability as the bars and the answer both show it, one decimal, so "99.7% sure" never sits
+ * beside a bar labelled 100%: never "100%" or "0%" unless exactly so.
+ */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return DASH;
+  if (p >= 1) return '100%';
+  if (p <= 0) return '0%';
+  if (p >= 0.9995) return '>99.9%';
+  if (p < 0.0005) return '<0.1%';
+  return `${(p * 100).toFixed(1)}%`;
+}
+
 /** Loss with three significant digits; NaN stays visible because it means the run diverged. */
 export function formatLoss(x: number | null | undefined): string {
   if (x === null || x === undefined) return DASH;
@@ -155,6 +172,9 @@ export function etaText(v: RunView): string {
     case 'failed':
       return DASH;
     case 'running':
-      return v.last === null ? 'estimating…' : formatDuration(v.last.etaSec);
+      if (v.last === null) return 'estimating…';
+      // After the last epoch's batches only the test pass is left, which the ETA does not count.
+      if (v.testing !== null && v.last.etaSec < 1) return 'testing…';
+      return formatDuration(v.last.etaSec);
   }
 }

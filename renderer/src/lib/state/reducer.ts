@@ -69,6 +69,12 @@ export interface RunView {
   readonly stopReason: StopReason | null;
   readonly epochsCompleted: number;
   readonly error: ErrorEnvelope | null;
+  /** The test pass in progress after an epoch, until that epoch's result arrives. */
+  readonly testing: {
+    readonly epoch: number;
+    readonly done: number;
+    readonly total: number;
+  } | null;
   /** The host holds a model (trained here or loaded): there is something to save or predict with. */
   readonly hasModel: boolean;
 }
@@ -92,6 +98,7 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     stopReason: null,
     epochsCompleted: 0,
     error: null,
+    testing: null,
     hasModel: false,
   };
 }
@@ -159,7 +166,15 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
           etaSec: e.etaSec,
         },
         elapsedSec: e.elapsedSec,
+        testing: null,
       };
+    }
+
+    case 'testing': {
+      // Late or repeated progress for an epoch whose result is already here changes nothing.
+      if (!isActive(s.state) || s.epochs.some((r) => r.epoch === e.epoch)) return s;
+      const testing = { epoch: e.epoch, done: e.done, total: e.total };
+      return { ...s, testing, elapsedSec: Math.max(s.elapsedSec, e.elapsedSec) };
     }
 
     case 'epoch-end': {
@@ -174,7 +189,13 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
       const epochs = [...s.epochs.filter((r) => r.epoch !== e.epoch), result].sort(
         (a, b) => a.epoch - b.epoch,
       );
-      return { ...s, epochs, epochsCompleted: epochs.length, elapsedSec: e.elapsedSec };
+      return {
+        ...s,
+        epochs,
+        epochsCompleted: epochs.length,
+        elapsedSec: e.elapsedSec,
+        testing: null,
+      };
     }
 
     case 'filters':
@@ -204,6 +225,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
       return {
         ...s,
         state: 'stopped',
+        testing: null,
         stopReason: e.reason,
         epochsCompleted: Math.max(s.epochsCompleted, e.epochsCompleted),
       };
@@ -213,6 +235,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
       return {
         ...s,
         state: 'finished',
+        testing: null,
         finalTestAccuracy: e.testAccuracy,
         elapsedSec: e.elapsedSec,
         epochsCompleted: Math.max(s.epochsCompleted, e.epochs),
