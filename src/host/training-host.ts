@@ -74,11 +74,15 @@ export class TrainingHost {
     });
   }
 
+  /** Set by warmUp: a window will show a time estimate, so every worker measures its speed. */
+  private measureSpeed = false;
+
   /**
    * Starts the worker now, so the engine is chosen (and reported) and the dataset parsed before
-   * the user presses Train.
+   * the user presses Train, and has it measure its speed for the window's time estimate.
    */
   warmUp(): void {
+    this.measureSpeed = true;
     if (!this.closing) this.ensureWorker();
   }
 
@@ -119,6 +123,7 @@ export class TrainingHost {
       engine: this.options.engine,
       dataDir: this.options.dataDir,
       checkpointDir: this.options.checkpointDir ?? null,
+      measureSpeed: this.measureSpeed,
     });
     return worker;
   }

@@ -12,6 +12,15 @@ export interface EngineInfo {
   /** Engines that can be chosen in this process. */
   available: EngineName[];
   requested: EngineChoice;
+  /** The tutorial network's speed here, measured at start-up (absent until then, or not measured). */
+  speed?: EngineSpeed;
+}
+
+export interface EngineSpeed {
+  /** Training at the tutorial's batch size (50). */
+  trainImagesPerSec: number;
+  /** Evaluating the test set. */
+  testImagesPerSec: number;
 }
 
 /** Layer names are stable (see src/model/cnn.ts) so kernels and feature maps can be read by name. */

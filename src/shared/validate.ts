@@ -148,6 +148,7 @@ export const workerCommand: Guard<WorkerCommand> = shape(
       engine: engineChoice,
       dataDir: nullable(str(4096)),
       checkpointDir: optional(nullable(str(4096))),
+      measureSpeed: optional(bool),
     }),
     request: object({ type: literal('request'), id: int(0), request: workerRequest }),
     shutdown: object({ type: literal('shutdown') }),
@@ -184,6 +185,9 @@ const engineInfo: Guard<EngineInfo> = object({
   threads: int(1, 1024),
   available: array(engineName, 3),
   requested: engineChoice,
+  speed: optional(
+    object({ trainImagesPerSec: num(0, 1e9), testImagesPerSec: num(0, 1e9) }),
+  ),
 });
 
 const kernel: Guard<KernelSnapshot> = (v, p) => {

@@ -71,6 +71,8 @@ export type WorkerCommand =
       dataDir: string | null;
       /** Where a checkpoint is written after every epoch; absent or null: none. */
       checkpointDir?: string | null;
+      /** Measure the engine's speed after start-up (for a window's time estimate). */
+      measureSpeed?: boolean;
     }
   | { type: 'request'; id: number; request: WorkerRequest }
   | { type: 'shutdown' };

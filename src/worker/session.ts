@@ -12,6 +12,7 @@ import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
 import { RunControl } from '../training/control.ts';
 import { ProgressReporter } from '../training/progress.ts';
+import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
 import { inspect, testImages } from './inspect.ts';
 import { LibraryError, storageError } from '../library/errors.ts';
@@ -58,11 +59,12 @@ export class TrainingSession {
     choice: EngineChoice,
     dataDir: string | null,
     checkpointDir: string | null = null,
+    measure = false,
   ): Promise<void> {
     this.dataDir = dataDir;
     this.checkpointDir = checkpointDir;
     this.ready = selectEngine(choice).then(
-      (engine) => {
+      async (engine) => {
         this.engine = engine;
         this.emit({ type: 'engine', engine });
         // Parse the dataset now so Train starts at once. A bad file is reported right away (the
@@ -71,6 +73,8 @@ export class TrainingSession {
           if (e instanceof SessionError && e.envelope.code === 'BAD_DATA')
             this.emit({ type: 'failed', runId: null, error: e.envelope });
         });
+        // The pure JavaScript engine would take minutes to measure; it says it is slow instead.
+        if (measure && engine.name !== 'cpu') await this.measure(engine);
       },
       (e: unknown) => {
         const error = e instanceof SessionError ? e.envelope : envelope('ENGINE', errorText(e));
@@ -78,6 +82,16 @@ export class TrainingSession {
       },
     );
     return this.ready;
+  }
+
+  /** Adds the measured speed to the engine and says so; a failed measurement only logs. */
+  private async measure(engine: EngineInfo): Promise<void> {
+    try {
+      this.engine = { ...engine, speed: await measureSpeed() };
+      this.emit({ type: 'engine', engine: this.engine });
+    } catch (e) {
+      console.warn(`Could not measure the engine's speed: ${errorText(e)}`);
+    }
   }
 
   async handle<T extends WorkerRequest['type']>(

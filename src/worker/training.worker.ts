@@ -31,7 +31,12 @@ async function receive(raw: unknown): Promise<void> {
   }
   switch (command.type) {
     case 'init':
-      await session.init(command.engine, command.dataDir, command.checkpointDir ?? null);
+      await session.init(
+        command.engine,
+        command.dataDir,
+        command.checkpointDir ?? null,
+        command.measureSpeed ?? false,
+      );
       return;
     case 'request':
       try {

@@ -133,3 +133,21 @@ test('the engine box says which engine and why in plain words, and no machine pa
   const text = (await box.innerText()).replace(/@tensorflow\/[\w-]+/g, '');
   expect(text).not.toMatch(/(^|[\s('"])(\/[\w.-]+){2,}|[A-Z]:\\|file:\/\//);
 });
+
+test('before Train: how long the settings take here, and a quick run one click away', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  if (await studio.defaultsButton.isEnabled()) await studio.defaultsButton.click(); // the tutorial's
+  const estimate = studio.page.getByTestId('train-estimate');
+  // The engine measures its speed at start-up; the tutorial's settings take minutes, not seconds.
+  await expect(estimate).toHaveText(/^This run: about \d+ (min|h)/);
+  const quick = studio.page.getByTestId('btn-quick-run');
+  await expect(quick).toHaveText(/^Quick run: 1 epoch on 6 000 images \(about \d+ (s|min)\)$/);
+  await quick.click();
+  await expect(studio.field('epochs')).toHaveValue('1');
+  await expect(studio.field('trainLimit')).toHaveValue('6000');
+  await expect(studio.field('batchSize')).toHaveValue('50'); // the rest stays as typed
+  await expect(quick).toBeHidden();
+  await expect(estimate).toHaveText(/^This run: about \d+ (s|min) on this computer\.$/);
+});

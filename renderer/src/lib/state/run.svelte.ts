@@ -1,7 +1,7 @@
 // The app's reactive state. The run itself is one `$state.raw` RunView replaced by the pure reducer
 // on every event (the loss series inside it lives in shared typed buffers, see series.ts, so a
 // 12 000-point run costs nothing per event); everything shown is `$derived` from it.
-import { DEFAULT_CONFIG } from '../../../../src/shared/config.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../../../src/shared/config.ts';
 import type {
   AppStatus,
   InvokeArg,
@@ -134,6 +134,14 @@ export class Studio {
 
   resetDraft(): void {
     this.draft = draftFrom(DEFAULT_CONFIG);
+  }
+
+  /** Fills some fields of the form (a preset), keeping what is typed in the others. */
+  applySettings(values: Partial<TrainConfig>): void {
+    const filled = draftFrom({ ...DEFAULT_CONFIG, ...values });
+    const next = { ...this.draft };
+    for (const key of Object.keys(values) as (keyof TrainConfig)[]) next[key] = filled[key];
+    this.draft = next;
   }
 
   dismissRunError(): void {

@@ -1,0 +1,66 @@
+// How long a run will take, said before Train is pressed: from the speed the engine measured at
+// start-up, or better, from the speed of the last run with the same batch size on this engine.
+import type { TrainConfig } from '../../../../src/shared/config.ts';
+import type { EngineInfo } from '../../../../src/shared/events.ts';
+
+/** A run small enough to see the whole cycle in about a minute: one epoch on 6 000 images. */
+export const QUICK_RUN: Readonly<Pick<TrainConfig, 'epochs' | 'trainLimit'>> = Object.freeze({
+  epochs: 1,
+  trainLimit: 6_000,
+});
+
+/** Training images per second seen in a run, with the settings it was seen at. */
+export interface ObservedSpeed {
+  engine: string;
+  batchSize: number;
+  imagesPerSec: number;
+}
+
+/** Seconds for the whole run (training and each epoch's test pass), or null when unknown. */
+export function estimateSeconds(
+  config: TrainConfig,
+  engine: EngineInfo | null,
+  observed: ObservedSpeed | null = null,
+): number | null {
+  const speed = engine?.speed;
+  if (!engine || !speed) return null;
+  const seen =
+    observed !== null &&
+    observed.engine === engine.name &&
+    observed.batchSize === config.batchSize &&
+    observed.imagesPerSec > 0
+      ? observed.imagesPerSec
+      : null;
+  const train = seen ?? speed.trainImagesPerSec;
+  if (!(train > 0) || !(speed.testImagesPerSec > 0)) return null;
+  return (
+    (config.epochs * config.trainLimit) / train +
+    (config.epochs * config.testLimit) / speed.testImagesPerSec
+  );
+}
+
+/** "about 40 s", "about 3 min", "about 1 h 20 min": an estimate, so rounded like one. */
+export function roughDuration(seconds: number): string {
+  if (seconds < 55) return `about ${Math.max(5, Math.round(seconds / 5) * 5)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round((minutes % 60) / 5) * 5;
+  return m === 0 || m === 60 ? `about ${h + (m === 60 ? 1 : 0)} h` : `about ${h} h ${m} min`;
+}
+
+/** The sentence beside Train. */
+export function estimateText(
+  config: TrainConfig | null,
+  engine: EngineInfo | null,
+  observed: ObservedSpeed | null = null,
+): string {
+  if (config === null) return '';
+  if (engine === null) return 'The time estimate follows once the engine has started.';
+  const seconds = estimateSeconds(config, engine, observed);
+  if (seconds === null)
+    return engine.name === 'cpu'
+      ? 'The pure JavaScript engine is very slow: even a small run takes many minutes.'
+      : 'Measuring how fast this computer trains…';
+  return `This run: ${roughDuration(seconds)} on this computer.`;
+}
