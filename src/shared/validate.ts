@@ -185,9 +185,7 @@ const engineInfo: Guard<EngineInfo> = object({
   threads: int(1, 1024),
   available: array(engineName, 3),
   requested: engineChoice,
-  speed: optional(
-    object({ trainImagesPerSec: num(0, 1e9), testImagesPerSec: num(0, 1e9) }),
-  ),
+  speed: optional(object({ trainImagesPerSec: num(0, 1e9), testImagesPerSec: num(0, 1e9) })),
 });
 
 const kernel: Guard<KernelSnapshot> = (v, p) => {
