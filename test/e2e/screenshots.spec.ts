@@ -1,9 +1,10 @@
 // Layout that must hold light and dark, at the window's default size and its minimum: nothing runs
-// off the side and the controls stay on screen. Each check also saves a screenshot for people to
+// off the side and the controls stay on screen; a browser tab down to 800×600 cuts no text off. Each check also saves a screenshot for people to
 // look at (test-results/screenshots/; not compared with baselines). The mid-run and finished set
 // trains for a while, so it runs on request: E2E_SCREENSHOTS=1 npx playwright test screenshots
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
+import { InsightsPage } from './pages/insights-page.ts';
 import type { StudioPage } from './pages/studio-page.ts';
 import { expect, test } from './support/fixtures.ts';
 import { shortRun } from './support/runs.ts';
@@ -97,4 +98,67 @@ test('screenshots mid-run and after the run, light and dark, both sizes', async 
 
   await studio.expectState('finished');
   await checkAll(studio, 'finished', dir);
+});
+
+/** Elements under `selector` whose text is cut off (wider than their box). */
+const truncated = (page: Page, selector: string): Promise<string[]> =>
+  page.evaluate((sel) => {
+    const g = globalThis as unknown as {
+      document: {
+        querySelectorAll(s: string): Iterable<{
+          scrollWidth: number;
+          clientWidth: number;
+          textContent: string | null;
+        }>;
+      };
+    };
+    return [...g.document.querySelectorAll(sel)]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.textContent ?? '');
+  }, selector);
+
+test('the smallest windows stay usable: pad, charts, figures, matrix counts', async ({ app }) => {
+  const studio = await app.open();
+  const insights = new InsightsPage(studio.page);
+  const { page } = studio;
+  await studio.startRun(shortRun({ testLimit: 1000 }));
+  await studio.expectState('finished');
+
+  // The desktop minimum: a pad worth drawing on, an accuracy chart worth reading.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await insights.openTab('draw');
+  await nextFrames(page);
+  expect((await insights.pad.boundingBox())!.width).toBeGreaterThanOrEqual(200);
+  expect((await studio.accuracyChart.boundingBox())!.height).toBeGreaterThanOrEqual(100);
+
+  // A browser tab at 800×600, light and dark: no figure, headline or progress text cut off.
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await nextFrames(page);
+    expect(await truncated(page, 'dd, h2, .text, .qual, .legend li')).toEqual([]);
+    await page.screenshot({
+      path: join(test.info().project.outputDir, 'screenshots', `finished-${scheme}-800x600.png`),
+      fullPage: true,
+    });
+  }
+
+  // Four-digit counts fit the confusion matrix's cells at the smallest size it is drawn at.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await insights.openTab('test');
+  // (The counts here are small: set the largest the full test set has, as the panel would.)
+  for (const [i, count] of [
+    [0, '1135'], // the largest MNIST test class
+    [11, '1009'],
+    [5, '999'],
+  ] as const)
+    await insights.cells.nth(i).evaluate((cell, n) => {
+      const el = cell as unknown as {
+        textContent: string;
+        classList: { toggle(c: string, on: boolean): void };
+      };
+      el.textContent = n;
+      el.classList.toggle('n4', n.length === 4);
+    }, count);
+  expect(await truncated(page, '[data-testid="confusion-cell"]')).toEqual([]);
 });

@@ -17,7 +17,8 @@ const wasm: EngineInfo = {
 describe('engineText', () => {
   it('says which engine and why in plain words when native TensorFlow is not installed', () => {
     const t = engineText(wasm);
-    assert.equal(t.title, 'Portable engine (WebAssembly, 2 threads)');
+    assert.equal(t.title, 'Portable engine (2 threads)');
+    assert.match(t.why, /runs everywhere, more slowly\.$/);
     assert.match(t.why, /^Native TensorFlow is not installed on this computer \(it is optional\)/);
     assert.doesNotMatch(t.why, /tfjs|Cannot find/);
   });

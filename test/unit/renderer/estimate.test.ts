@@ -42,7 +42,7 @@ describe('estimateText', () => {
   });
 
   it('says what it knows in each state', () => {
-    assert.equal(estimateText(DEFAULT_CONFIG, engine), 'This run: about 41 min on this computer.');
+    assert.equal(estimateText(DEFAULT_CONFIG, engine), 'This run: about 41 min here.');
     assert.match(estimateText(DEFAULT_CONFIG, ENGINE), /Measuring/);
     assert.match(estimateText(DEFAULT_CONFIG, { ...ENGINE, name: 'cpu' }), /very slow/);
     assert.equal(estimateText(null, engine), '');

@@ -41,7 +41,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   {
     key: 'learningRate',
     label: 'Learning rate',
-    hint: 'Adam, tutorial 1e-4',
+    hint: 'tutorial 1e-4',
     help: 'Step size of the Adam optimiser; scientific notation such as 1e-4 is fine.',
     inputMode: 'decimal',
   },
@@ -62,7 +62,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   {
     key: 'seed',
     label: 'Seed',
-    hint: 'same seed, same run',
+    hint: 'repeatable',
     help: 'Seeds weight initialisation and the shuffle, so a run can be repeated exactly.',
     inputMode: 'numeric',
   },

@@ -28,13 +28,7 @@ export function withoutPaths(text: string): string {
 }
 
 export function engineText(e: EngineInfo): EngineText {
-  const detail =
-    e.name === 'wasm'
-      ? `WebAssembly, ${plural(e.threads, 'thread')}`
-      : e.name === 'native'
-        ? plural(e.threads, 'thread')
-        : 'very slow';
-  const title = `${TITLES[e.name]} (${detail})`;
+  const title = `${TITLES[e.name]} (${e.name === 'cpu' ? 'very slow' : plural(e.threads, 'thread')})`;
   let why: string;
   if (e.requested !== 'auto')
     why = 'Chosen with --engine or CNN_STUDIO_ENGINE when the app started.';
@@ -45,7 +39,7 @@ export function engineText(e: EngineInfo): EngineText {
       : 'Native TensorFlow is installed but could not start here';
     why =
       e.name === 'wasm'
-        ? `${native}, so training runs on the portable engine: slower, and works everywhere.`
+        ? `${native}; this one runs everywhere, more slowly.`
         : `${native}, and neither could the portable engine: training will be very slow.`;
   }
   return { title, why, technical: withoutPaths(e.reason) };

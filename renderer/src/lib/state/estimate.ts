@@ -62,5 +62,5 @@ export function estimateText(
     return engine.name === 'cpu'
       ? 'The pure JavaScript engine is very slow: even a small run takes many minutes.'
       : 'Measuring how fast this computer trains…';
-  return `This run: ${roughDuration(seconds)} on this computer.`;
+  return `This run: ${roughDuration(seconds)} here.`;
 }
