@@ -2,6 +2,9 @@
 
 export const pct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
 
+/** "1 epoch", "3 epochs" (or another noun): never "1 epochs". */
+export const epochs = (n: number, noun = 'epoch'): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);

@@ -5,7 +5,7 @@ import { TrainingHost } from '../host/training-host.ts';
 import { spawnSourceWorker } from '../host/spawn-worker.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
-import { duration, pct, progressLine } from './format.ts';
+import { duration, epochs, pct, progressLine } from './format.ts';
 
 function parse(): TrainArgs {
   try {
@@ -78,11 +78,11 @@ async function main(): Promise<number> {
           return;
         case 'finished':
           console.log(
-            `finished: ${e.epochs} epochs, test accuracy ${pct(e.testAccuracy)} in ${duration(e.elapsedSec)}`,
+            `finished: ${epochs(e.epochs)}, test accuracy ${pct(e.testAccuracy)} in ${duration(e.elapsedSec)}`,
           );
           return resolve();
         case 'stopped':
-          console.log(`stopped after ${e.epochsCompleted} complete epoch(s).`);
+          console.log(`stopped after ${epochs(e.epochsCompleted, 'complete epoch')}.`);
           return resolve();
         case 'failed':
           ok = false;

@@ -152,3 +152,34 @@ test('before Train: how long the settings take here, and a quick run one click a
   await expect(quick).toBeHidden();
   await expect(estimate).toHaveText(/^This run: about \d+ (s|min) here\.$/);
 });
+
+test('names read right: the connection badge says its state; a loaded model reads "NAME loaded"; New name', async ({
+  app,
+}) => {
+  const studio = await app.open();
+  await expect(studio.connection).toHaveAccessibleName(/^Connection: (Connected|Desktop)$/);
+
+  await studio.startRun(shortRun());
+  await studio.expectState('finished');
+  const name = `e2e load ${Date.now()}`;
+  const field = studio.page.getByTestId('model-name');
+  await field.fill(name);
+  await studio.page.getByTestId('btn-save-model').click();
+  const row = studio.page.locator(`[data-testid="model-row"][data-name="${name}"]`);
+  await row.getByTestId('btn-load-model').click();
+  await expect(row.locator('.name')).toHaveText(`${name} loaded`); // two words, not "…loaded"
+
+  // Saving under a taken name asks; "New name" puts a free one in the field, focused.
+  await field.fill(name);
+  await studio.page.getByTestId('btn-save-model').click();
+  const question = studio.page.getByTestId('confirm-replace');
+  await expect(question.getByRole('button', { name: 'New name' })).toBeFocused();
+  await question.getByRole('button', { name: 'New name' }).click();
+  await expect(question).toBeHidden();
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue(`${name} (2)`);
+
+  await row.getByTestId('btn-delete-model').click();
+  await row.getByTestId('btn-confirm-delete').click();
+  await expect(row).toHaveCount(0);
+});

@@ -127,4 +127,19 @@ test('clicking a confusion-matrix cell shows its test images', async ({ app }) =
     await expect(insights.cellImages).toHaveCount(Math.min(24, counts[mistake]!));
     await expect(insights.wrongImages.first()).toBeVisible();
   }
+
+  // Keyboard: the 100 cells are one tab stop (the last clicked); arrows move, Escape closes the
+  // open cell's images and leaves focus on its cell.
+  await expect(insights.cells.and(studio.page.locator('[tabindex="0"]'))).toHaveCount(1);
+  await insights.cells.nth(0).click();
+  await studio.page.keyboard.press('ArrowRight');
+  await expect(insights.cells.nth(1)).toBeFocused();
+  await studio.page.keyboard.press('ArrowDown');
+  await expect(insights.cells.nth(11)).toBeFocused();
+  await studio.page.keyboard.press('Enter');
+  await expect(studio.page.getByTestId('cell-images')).toBeVisible();
+  await studio.page.keyboard.press('Escape');
+  await expect(studio.page.getByTestId('cell-images')).toBeHidden();
+  await expect(insights.cells.nth(11)).toBeFocused();
+  await studio.expectState('finished'); // Escape closed the images, nothing else
 });

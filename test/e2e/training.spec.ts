@@ -36,7 +36,9 @@ test('the engine label names the engine the host chose, and why', async ({ app }
   expect(engine, 'the host reports its engine once warmed up').not.toBeNull();
   const text = engineText(engine!);
   await expect(studio.engineLabel).toHaveText(text.title);
-  await expect(studio.engineLabel).toHaveText(/TensorFlow|WebAssembly|JavaScript/);
+  await expect(studio.engineLabel).toHaveText(
+    /^(Native TensorFlow|Portable engine|Pure JavaScript)/,
+  );
   await expect(studio.engineWhy).toHaveText(text.why);
   await expect(studio.engineReason).toHaveText(withoutPaths(engine!.reason));
 });
