@@ -26,6 +26,15 @@ test('a short run draws every batch loss, then the epoch test accuracy', async (
     studio.page.getByRole('status').filter({ hasText: /^Finished 1 epoch/ }),
   ).toHaveCount(1);
   expect(hostPoints(status)).toBe(10);
+  // Two train accuracies, each named for what it is; test above train is explained when it happens.
+  await expect(studio.currentAccuracy.locator('xpath=following-sibling::dd[1]')).toHaveText(
+    '50 batches',
+  );
+  const card = studio.page.getByTestId('accuracy-chart-card');
+  await expect(card.locator('.legend')).toContainText('train, epoch mean');
+  const epoch = status.history.find((e) => e.type === 'epoch-end');
+  const testAbove = epoch?.type === 'epoch-end' && epoch.testAccuracy > epoch.trainAccuracy;
+  await expect(studio.page.getByTestId('accuracy-chart-card-note')).toHaveCount(testAbove ? 1 : 0);
   await expect(studio.batchProgress).toHaveAttribute('data-value', '1');
   await expect(studio.trainButton).toBeEnabled();
 });

@@ -352,3 +352,18 @@ describe('icons (committed; regenerate with node scripts/dist-icons.mjs)', () =>
       assert.ok(types.includes(t), `${t} is missing`);
   });
 });
+
+test("package.json's engines admit no Node older than Electron's own tooling needs", () => {
+  // README and engines must tell the truth: npm installs cleanly only where every package agrees.
+  const ours = (project as unknown as { engines: { node: string } }).engines.node;
+  const minimum = (range: string): number[] =>
+    (/(\d+)\.(\d+)(?:\.(\d+))?/.exec(range) ?? []).slice(1, 4).map((x) => Number(x ?? 0));
+  const electron = (require('electron/package.json') as { engines?: { node?: string } }).engines
+    ?.node;
+  assert.ok(electron, 'electron declares the Node it needs');
+  const [a, b] = [minimum(ours), minimum(electron)];
+  const cmp = a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  assert.ok(cmp >= 0, `engines.node ${ours} admits Node older than electron's ${electron}`);
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.match(readme, new RegExp(`Node ≥ ${a[0]}\\.${a[1]}`), 'the README says the same minimum');
+});
