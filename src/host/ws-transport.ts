@@ -13,6 +13,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { EventChannel, Result } from '../shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
+import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
 import { isPlainObject } from '../shared/guard.ts';
 import type { Dispatch } from './dispatch.ts';
 
@@ -67,9 +68,17 @@ const INVOKE_KEYS = new Set(['kind', 'id', 'channel', 'arg']);
 export function parseFrame(data: RawData, isBinary: boolean): Frame {
   if (isBinary)
     return { ok: false, id: null, message: 'Binary frames are not supported; send JSON text.' };
+  const text = rawToString(data);
+  // Measured before anything recurses into it: a 5 000-deep frame once crashed the process.
+  if (nestsDeeperThan(text))
+    return {
+      ok: false,
+      id: null,
+      message: `The frame nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    };
   let msg: unknown;
   try {
-    msg = JSON.parse(rawToString(data));
+    msg = JSON.parse(text);
   } catch {
     return { ok: false, id: null, message: 'The frame is not valid JSON.' };
   }
@@ -79,7 +88,7 @@ export function parseFrame(data: RawData, isBinary: boolean): Frame {
     return {
       ok: false,
       id: null,
-      message: `Unknown kind ${JSON.stringify(msg['kind'])}; expected "invoke".`,
+      message: `Unknown kind ${describeValue(msg['kind'])}; expected "invoke".`,
     };
   const id = msg['id'];
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
@@ -140,17 +149,30 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
     // socket (1009) by itself. Handling it keeps one bad tab from crashing the process.
     ws.on('error', (e) => log(`WebSocket client error: ${e.message}`));
     ws.on('message', (data, isBinary) => {
-      const frame = parseFrame(data, isBinary);
-      if (!frame.ok) {
-        const error = envelope('BAD_REQUEST', frame.message);
-        return frame.id === null
-          ? send(ws, { kind: 'error', error })
-          : send(ws, { kind: 'result', id: frame.id, result: { ok: false, error } });
+      try {
+        answer(ws, data, isBinary);
+      } catch (e) {
+        // Whatever a frame holds, it must not take the process (and a run) down with it.
+        log(`WebSocket frame not handled: ${(e as Error).message}`);
+        send(ws, {
+          kind: 'error',
+          error: envelope('BAD_REQUEST', 'The frame could not be handled.'),
+        });
       }
-      void o
-        .dispatch(frame.channel, fromWireArg(frame.channel, frame.arg))
-        .then((result) => send(ws, { kind: 'result', id: frame.id, result }));
     });
+  };
+
+  const answer = (ws: WebSocket, data: RawData, isBinary: boolean): void => {
+    const frame = parseFrame(data, isBinary);
+    if (!frame.ok) {
+      const error = envelope('BAD_REQUEST', frame.message);
+      return frame.id === null
+        ? send(ws, { kind: 'error', error })
+        : send(ws, { kind: 'result', id: frame.id, result: { ok: false, error } });
+    }
+    o.dispatch(frame.channel, fromWireArg(frame.channel, frame.arg))
+      .then((result) => send(ws, { kind: 'result', id: frame.id, result }))
+      .catch((e: unknown) => log(`WebSocket answer not sent: ${(e as Error).message}`));
   };
 
   const unsubscribe = o.subscribe((event) => {

@@ -12,6 +12,7 @@
 //   missing / unreadable / too-large   the files themselves
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -113,6 +114,9 @@ function checkSpec(v: unknown, i: number, file: string): WeightSpec {
 
 /** JSON.parse, failing as a ModelFileError that names the file (`name` in the message). */
 export function parseJsonFile(text: string, name: string, file: string): unknown {
+  // Measured first: walking a 10 000-deep value overflowed the stack and hid the whole library.
+  if (nestsDeeperThan(text))
+    throw new ModelFileError('json', `${name} nests deeper than ${MAX_JSON_DEPTH} levels`, file);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -127,7 +131,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
   if (json['format'] !== undefined && json['format'] !== 'layers-model')
     throw new ModelFileError(
       'format',
-      `model.json is a ${JSON.stringify(json['format'])} model; CNN Studio loads tfjs layers models`,
+      `model.json is a ${describeValue(json['format'])} model; CNN Studio loads tfjs layers models`,
       file,
     );
   const topology = json['modelTopology'];

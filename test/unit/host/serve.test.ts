@@ -291,6 +291,12 @@ describe('browser-mode server', () => {
           /id must be/,
         ],
         [Buffer.from([1, 2, 3]), /Binary frames/],
+        // Once fatal to the whole process: JSON.stringify recursed into a 5 000-deep kind.
+        [`{"kind":${'['.repeat(5000)}${']'.repeat(5000)}}`, /nests deeper than 100 levels/],
+        [
+          `{"kind":"invoke","id":2,"channel":"model:predict","arg":${'['.repeat(9000)}${']'.repeat(9000)}}`,
+          /nests deeper than 100 levels/,
+        ],
       ];
       for (const [frame, message] of bad) {
         ws.send(frame, { binary: Buffer.isBuffer(frame) });

@@ -72,6 +72,22 @@ describe('parseFrame', () => {
     assert.equal(parseFrame(ab, false).ok, true);
   });
 
+  test('a frame nested 5 000 deep is refused before anything recurses into it', () => {
+    // `{"kind": [[[…]]]}` once threw a RangeError from JSON.stringify that took the server down.
+    const deep = `{"kind":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    assert.deepEqual(parseFrame(Buffer.from(deep), false), {
+      ok: false,
+      id: null,
+      message: 'The frame nests deeper than 100 levels.',
+    });
+    // Brackets inside strings are text, not nesting.
+    const text = JSON.stringify({ kind: 'invoke', id: 1, channel: 'c', arg: '['.repeat(500) });
+    assert.equal(parseFrame(Buffer.from(text), false).ok, true);
+    // An odd kind is described, never stringified whole.
+    const odd = parseFrame(Buffer.from(`{"kind":${'[1,'.repeat(50)}1${']'.repeat(50)}}`), false);
+    assert.deepEqual(odd.ok ? null : odd.message, 'Unknown kind an array; expected "invoke".');
+  });
+
   test('without a usable id the error has no id; with one, it carries it', () => {
     assert.deepEqual(frame('nope'), {
       ok: false,

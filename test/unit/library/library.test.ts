@@ -101,6 +101,24 @@ describe('ModelLibrary', () => {
     );
   });
 
+  test('a model.json nested 10 000 deep is one damaged model in the list, not a failed list', async () => {
+    const lib = await library();
+    await saveRealModel(lib.dirOf('alpha'), 1, 'alpha');
+    await tamperedCopy(real, lib.dirOf('deep'), {
+      folder: async (dir) => {
+        const file = join(dir, 'model.json');
+        const text = await readFile(file, 'utf8');
+        const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+        await writeFile(file, text.replace('"format":"layers-model"', `"format":${deep}`));
+      },
+    });
+    const list = await lib.list();
+    assert.deepEqual(list.map((m) => m.name).sort(), ['alpha', 'deep']);
+    const deep = list.find((m) => m.name === 'deep')!;
+    assert.match(deep.problem ?? '', /model\.json nests deeper than 100 levels/);
+    assert.equal(list.find((m) => m.name === 'alpha')!.problem, null);
+  });
+
   test('rename moves the folder and its metadata name; refuses taken and missing names', async () => {
     const lib = await library();
     await saveRealModel(lib.dirOf('one'), 1, 'one');
