@@ -44,10 +44,11 @@ export function modelJsonText(
 export function nameFrom(raw: string): string {
   const cleaned = raw
     // eslint-disable-next-line no-control-regex -- control characters are replaced on purpose
-    .replace(/[\u0000-\u001f\u007f<>:"|?*/\\]/g, '-')
+    .replace(/[\u0000-\u001f\u007f-\u009f<>:"|?*/\\]/g, '-')
     .replace(/\.{2,}/g, '.')
     .replace(/^[.\s]+|[.\s]+$/g, '')
     .slice(0, MODEL_NAME_MAX)
+    .replace(/[\ud800-\udbff]$/, '') // the cut must not leave half of a character
     .trim();
   return modelNameError(cleaned) === null ? cleaned : 'Imported model';
 }

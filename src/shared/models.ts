@@ -46,9 +46,18 @@ export interface CheckpointInfo {
   problem: string | null;
 }
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const FORBIDDEN = /[\u0000-\u001f\u007f<>:"|?*]/;
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f<>:"|?*]/;
+/**
+ * Characters that are invisible or reorder the text around them (zero-width, bidi controls, BOM):
+ * a name with one can look like another model's name and be a different folder. Fullwidth forms
+ * ("ａｂｃ") stay allowed: they are visible, ordinary text in CJK names, and the file system keeps
+ * them apart from their ASCII lookalikes just as the list shows them apart.
+ */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+/** A UTF-16 surrogate without its partner: the disk would store U+FFFD instead. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Why `name` cannot name a model folder, in words a user can act on; null when it can.
@@ -64,8 +73,12 @@ export function modelNameError(name: unknown): string | null {
   if (name.includes('..')) return 'The name must not contain "..".';
   if (name.startsWith('.')) return 'The name must not start with a dot.';
   if (name.endsWith('.')) return 'The name must not end with a dot.';
+  if (LONE_SURROGATE.test(name))
+    return 'The name has a broken character (half of an emoji or symbol); type it again.';
   if (FORBIDDEN.test(name))
     return 'The name must not contain control characters or any of < > : " | ? *.';
+  if (INVISIBLE.test(name))
+    return 'The name must not contain invisible or text-direction characters.';
   if (WINDOWS_RESERVED.test(name)) return `"${name}" is a reserved name on Windows.`;
   return null;
 }

@@ -7,7 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import { LibraryError } from '../../../src/library/errors.ts';
 import { ModelLibrary, nameFrom } from '../../../src/library/library.ts';
 import { ModelFileError, readModelFolder } from '../../../src/library/model-files.ts';
-import { MODEL_NAME_MAX, modelNameError } from '../../../src/shared/models.ts';
+import {
+  MODEL_NAME_MAX,
+  modelNameArg,
+  modelNameError,
+  renameModelArg,
+  saveModelArg,
+} from '../../../src/shared/models.ts';
 import { META, saveRealModel, tamperedCopy, tempRoot } from './model-fixture.ts';
 
 let root: string;
@@ -37,7 +43,15 @@ const codeOf = async (p: Promise<unknown>): Promise<string> =>
 
 describe('model names', () => {
   test('accepts ordinary names, up to the length limit', () => {
-    for (const ok of ['digits', 'My model (v2)', 'été 2026', 'a.b', 'x'.repeat(MODEL_NAME_MAX)])
+    for (const ok of [
+      'digits',
+      'My model (v2)',
+      'été 2026',
+      'a.b',
+      'x'.repeat(MODEL_NAME_MAX),
+      'emoji \u{1f600}', // a whole surrogate pair is fine
+      'ｍｎｉｓｔ', // fullwidth: visible, distinct on disk (see models.ts)
+    ])
       assert.equal(modelNameError(ok), null, ok);
   });
   test('refuses anything that is not one plain folder name, with a reason', () => {
@@ -57,17 +71,38 @@ describe('model names', () => {
       ['nul\0', /control characters/],
       ['CON', /reserved name on Windows/],
       ['lpt1.txt', /reserved name on Windows/],
+      ['CONIN$', /reserved name on Windows/],
       [42, /must be text/],
+      // A lone surrogate is stored as U+FFFD: two saves of "a\ud800b" once overwrote each other.
+      ['a\ud800b', /broken character/],
+      ['a\udc00', /broken character/],
+      ['next\u0085line', /control characters/],
+      ['gpt\u202egnp.exe', /invisible or text-direction/],
+      ['zero\u200bwidth', /invisible or text-direction/],
+      ['bo\ufeffm', /invisible or text-direction/],
     ];
     for (const [name, reason] of cases)
       assert.match(modelNameError(name) ?? '', reason, String(name));
   });
+  test('every request that names a model refuses a lone surrogate before it reaches the disk', () => {
+    // The disk stores U+FFFD for it, so "a\ud800b" saved twice replaced the first model's files.
+    assert.throws(
+      () => saveModelArg({ name: 'a\ud800b', overwrite: false }, 'arg'),
+      /broken character/,
+    );
+    assert.throws(() => modelNameArg({ name: 'a\udfffb' }, 'arg'), /broken character/);
+    assert.throws(() => renameModelArg({ from: 'ok', to: '\ud83d' }, 'arg'), /broken character/);
+  });
+
   test('nameFrom makes a usable name out of any folder name', () => {
     assert.equal(nameFrom('my:model?'), 'my-model-');
     assert.equal(nameFrom('..'), 'Imported model');
     assert.equal(nameFrom('  .x.  '), 'x');
     assert.equal(nameFrom('CON'), 'Imported model');
     assert.equal(nameFrom('y'.repeat(100)).length, MODEL_NAME_MAX);
+    // Cut at the limit, an emoji would leave half of itself: the half goes, the rest stays.
+    assert.equal(nameFrom(`${'y'.repeat(63)}\u{1f600}`), 'y'.repeat(63));
+    assert.equal(nameFrom('next\u0085line'), 'next-line');
   });
 });
 
