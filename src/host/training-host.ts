@@ -139,6 +139,15 @@ export class TrainingHost {
     } catch (e) {
       const why = e instanceof ValidationError ? e.message : String(e);
       this.log(`Ignored a malformed message from the training worker: ${why}`);
+      // Every request gets exactly one answer: a reply that cannot be read fails its request.
+      const id = replyId(raw);
+      const pending = id === null ? undefined : this.pending.get(id);
+      if (id !== null && pending) {
+        this.pending.delete(id);
+        pending.resolve(
+          fail('INTERNAL', 'The training thread sent an answer that could not be read.', why),
+        );
+      }
       return;
     }
     switch (message.type) {
@@ -189,8 +198,19 @@ export class TrainingHost {
   }
 }
 
-function fail(code: ErrorEnvelope['code'], message: string): { ok: false; error: ErrorEnvelope } {
-  return { ok: false, error: envelope(code, message) };
+function fail(
+  code: ErrorEnvelope['code'],
+  message: string,
+  detail?: string,
+): { ok: false; error: ErrorEnvelope } {
+  return { ok: false, error: envelope(code, message, detail) };
+}
+
+/** The request id of something shaped like a reply, even one that failed the guards. */
+function replyId(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { type, id } = raw as { type?: unknown; id?: unknown };
+  return type === 'reply' && typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
 }
 
 function assertNever(x: never): never {

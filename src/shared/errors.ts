@@ -23,6 +23,24 @@ export interface ErrorEnvelope {
   detail?: string;
 }
 
+/** Longest message and detail an envelope carries (the guards refuse longer ones). */
+export const MAX_ERROR_MESSAGE = 4000;
+export const MAX_ERROR_DETAIL = 20_000;
+
+/** Cut at `max` characters, ending in "…", never inside a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+}
+
+/**
+ * Long texts (a 5 000-character layer name quoted in a message) are cut here, where errors are
+ * made: an envelope that failed the guards on its way out was dropped, and its request was never
+ * answered.
+ */
 export function envelope(code: ErrorCode, message: string, detail?: string): ErrorEnvelope {
-  return detail === undefined ? { code, message } : { code, message, detail };
+  const m = clip(message, MAX_ERROR_MESSAGE);
+  return detail === undefined
+    ? { code, message: m }
+    : { code, message: m, detail: clip(detail, MAX_ERROR_DETAIL) };
 }

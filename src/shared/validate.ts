@@ -1,7 +1,7 @@
 // Runtime checks for every message that crosses a boundary: worker commands, worker messages,
 // and the training events forwarded to renderers.
 import { ENGINE_CHOICES, configErrors, type TrainConfig } from './config.ts';
-import type { ErrorEnvelope } from './errors.ts';
+import { MAX_ERROR_DETAIL, MAX_ERROR_MESSAGE, type ErrorEnvelope } from './errors.ts';
 import {
   CELL_SAMPLES,
   WORST_WRONG,
@@ -173,8 +173,8 @@ export const errorEnvelope: Guard<ErrorEnvelope> = shape(
       'NOT_FOUND',
       'INTERNAL',
     ),
-    message: str(4000),
-    detail: optional(str(20_000)),
+    message: str(MAX_ERROR_MESSAGE),
+    detail: optional(str(MAX_ERROR_DETAIL)),
   }),
 );
 

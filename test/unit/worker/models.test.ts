@@ -85,6 +85,18 @@ describe('saved models through the worker', () => {
       await rm(join(modelsDir, name), { recursive: true });
     });
 
+  test('a 5 000-character layer name gets an answer (once: no answer ever, and a hung load)', async () => {
+    const name = 'long class name';
+    await tamperedCopy(join(modelsDir, 'real'), join(modelsDir, name), {
+      json: (j) => void (j.modelTopology.config.layers[1].class_name = 'X'.repeat(5000)),
+    });
+    const e = err(await dispatch('model:load', { name }));
+    assert.equal(e.code, 'BAD_MODEL');
+    assert.ok(e.message.length <= 4000, `a message of ${e.message.length} characters`);
+    assert.ok(e.message.endsWith('…'), 'cut where it was made, and says so');
+    await rm(join(modelsDir, name), { recursive: true });
+  });
+
   test('after all those failures the first model still answers, unchanged', async () => {
     assert.deepEqual(await predict(), loaded);
   });
