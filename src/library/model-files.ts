@@ -164,6 +164,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
       file,
     );
   checkTopology(topology, file);
+  checkDeclaredSizes(topology, weightSpecs, file);
   const meta = json['userDefinedMetadata'];
   return {
     modelTopology: topology,
@@ -197,6 +198,51 @@ export function checkTopology(topology: Record<string, unknown>, file: string): 
   if (isObject(last) && last['class_name'] === 'Dense') {
     const units = cfg(last)['units'];
     if (units !== OUTPUT_UNITS) checkOutputShape([null, units], file);
+  }
+}
+
+/**
+ * The sizes a layer declares (a Dense layer's units, a convolution's filters and kernel size) must
+ * be those of its weights in the manifest, which is budgeted and checked to the byte. Building
+ * allocates what the topology declares: model.json edited to 50 000 hidden units allocated 610 MB
+ * before the mismatch showed, every attempt. Checked here, nothing is allocated.
+ */
+export function checkDeclaredSizes(
+  topology: Record<string, unknown>,
+  specs: readonly WeightSpec[],
+  file: string,
+): void {
+  const config = topology['config'];
+  const layers = isObject(config) ? config['layers'] : Array.isArray(config) ? config : [];
+  const shapes = new Map(specs.map((s) => [s.name, s.shape]));
+  for (const layer of Array.isArray(layers) ? layers : []) {
+    if (!isObject(layer) || !isObject(layer['config'])) continue;
+    const c = layer['config'];
+    const kind = layer['class_name'];
+    if (kind !== 'Dense' && kind !== 'Conv2D') continue;
+    const name = String(c['name']);
+    const kernel = shapes.get(`${name}/kernel`);
+    if (kernel === undefined)
+      throw new ModelFileError(
+        'format',
+        `layer ${name} has no kernel in the weights manifest`,
+        file,
+      );
+    const declared =
+      kind === 'Dense'
+        ? [c['units']]
+        : [
+            ...(Array.isArray(c['kernel_size']) ? c['kernel_size'] : [c['kernel_size']]),
+            c['filters'],
+          ];
+    const actual =
+      kind === 'Dense' ? kernel.slice(-1) : [...kernel.slice(0, 2), ...kernel.slice(-1)];
+    if (declared.length !== actual.length || declared.some((d, i) => d !== actual[i]))
+      throw new ModelFileError(
+        'format',
+        `layer ${name} declares ${shapeText(declared)} but its weights are ${shapeText(kernel)}`,
+        file,
+      );
   }
 }
 

@@ -21,6 +21,12 @@ export function disposeModel(model: tf.LayersModel | null): void {
 
 /** Builds a fresh model from checked files; throws a ModelFileError if tfjs cannot or the shapes are wrong. */
 export async function buildFromFiles(files: ModelFiles, file: string): Promise<tf.LayersModel> {
+  // A build that fails half way leaves what it made behind: the layers' variables and the weights
+  // it decoded (25 MB per attempt for the tutorial network, until wasm ran out of memory). Tensors
+  // made meanwhile are tracked in a scope of their own, and new variables found by name.
+  const engine = tf.engine();
+  const variablesBefore = new Set(Object.keys(engine.state.registeredVariables));
+  engine.startScope('buildFromFiles');
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(
@@ -32,12 +38,16 @@ export async function buildFromFiles(files: ModelFiles, file: string): Promise<t
       { strict: true },
     );
   } catch (e) {
+    engine.endScope();
+    for (const [name, v] of Object.entries(engine.state.registeredVariables))
+      if (!variablesBefore.has(name)) v.dispose();
     throw new ModelFileError(
       'format',
       `the network in model.json cannot be built (${(e as Error).message})`,
       file,
     );
   }
+  engine.endScope(); // the model holds only variables, which a scope never frees
   try {
     if (model.inputs.length !== 1)
       throw new ModelFileError(

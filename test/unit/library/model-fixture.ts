@@ -178,6 +178,12 @@ export const TAMPERS: { what: string; kind: string; message: RegExp; tamper: Tam
     tamper: { json: (j) => void (j.modelTopology.config.layers.at(-1).config.units = 5) },
   },
   {
+    what: 'a hidden layer edited to 50 000 units',
+    kind: 'format',
+    message: /^layer fc1 declares \[50000\] but its weights are \[3136, 1000\]$/,
+    tamper: { json: (j) => void (layerNamed(j, 'fc1').config.units = 50_000) },
+  },
+  {
     what: 'a NaN weight',
     kind: 'non-finite',
     message: /^weight conv1\/kernel holds NaN at index 7; every weight must be a finite number$/,
@@ -190,6 +196,20 @@ export const TAMPERS: { what: string; kind: string; message: RegExp; tamper: Tam
     tamper: { weights: (w) => float(w, w.length / 4 - 1, Infinity) },
   },
 ];
+
+/**
+ * Passes every file check but cannot be built: conv1 says it has no bias while the weights have
+ * one, which tfjs finds only after it has made the layers' variables.
+ */
+export const BUILD_FAILS = {
+  message: /^the network in model\.json cannot be built/,
+  tamper: { json: (j) => void (layerNamed(j, 'conv1').config.use_bias = false) } as Tamper,
+};
+
+/** A layer of the saved topology, by name. */
+function layerNamed(j: Json, name: string): Json {
+  return (j.modelTopology.config.layers as Json[]).find((l) => l.config.name === name)!;
+}
 
 export async function tempRoot(prefix = 'cnn-models-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

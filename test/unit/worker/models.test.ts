@@ -11,7 +11,13 @@ import { TrainingHost } from '../../../src/host/training-host.ts';
 import type { Result } from '../../../src/shared/contract.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import type { ModelInfo, ModelList } from '../../../src/shared/models.ts';
-import { TAMPERS, saveRealModel, tamperedCopy, tempRoot } from '../library/model-fixture.ts';
+import {
+  BUILD_FAILS,
+  TAMPERS,
+  saveRealModel,
+  tamperedCopy,
+  tempRoot,
+} from '../library/model-fixture.ts';
 
 let root: string;
 let modelsDir: string;
@@ -94,6 +100,15 @@ describe('saved models through the worker', () => {
     assert.equal(e.code, 'BAD_MODEL');
     assert.ok(e.message.length <= 4000, `a message of ${e.message.length} characters`);
     assert.ok(e.message.endsWith('…'), 'cut where it was made, and says so');
+    await rm(join(modelsDir, name), { recursive: true });
+  });
+
+  test('a model that passes the file checks but cannot be built: BAD_MODEL, the model stays', async () => {
+    const name = 'no bias';
+    await tamperedCopy(join(modelsDir, 'real'), join(modelsDir, name), BUILD_FAILS.tamper);
+    const e = err(await dispatch('model:load', { name }));
+    assert.equal(e.code, 'BAD_MODEL');
+    assert.match(e.message.replace(`Cannot load "${name}": `, ''), BUILD_FAILS.message);
     await rm(join(modelsDir, name), { recursive: true });
   });
 
