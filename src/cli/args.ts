@@ -91,7 +91,9 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   for (const [flag, key] of Object.entries(NUMERIC)) {
     const raw = v[flag];
     if (typeof raw !== 'string') continue;
-    const n = raw.trim() === '' ? NaN : Number(raw);
+    // Decimal only: Number() would also take "0x64" (100) and "0b1" (1), which nobody means here.
+    const decimal = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(raw);
+    const n = decimal ? Number(raw) : NaN;
     if (!Number.isFinite(n)) throw new UsageError(`--${flag} needs a number, got "${raw}".`);
     config[key] = n;
   }

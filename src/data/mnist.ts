@@ -58,19 +58,38 @@ function unreadable(path: string, e: unknown): DataError {
   return new DataError(path, 'unreadable', problem);
 }
 
+/**
+ * The most an unpacked data file may hold: MNIST's largest is 47 MB. A 1 MB gzip bomb once
+ * reached 2.35 GB of memory before its header was even looked at.
+ */
+export const MAX_DATA_BYTES = 128 * 1024 * 1024;
+
+/** readFile, but only of a regular file: a FIFO or a device would block (or never end). */
+async function readRegularFile(path: string): Promise<Buffer> {
+  if (!(await stat(path)).isFile())
+    throw new DataError(
+      path,
+      'unreadable',
+      'is not a regular file (a folder, pipe or device); choose the data file itself',
+    );
+  return readFile(path);
+}
+
 /** Reads `name` from `dir`, raw or gzipped. Resolves to the path read and its decoded bytes. */
 async function readDataFile(dir: string, name: string): Promise<{ path: string; bytes: Buffer }> {
   const raw = join(dir, name);
   try {
-    return { path: raw, bytes: await readFile(raw) };
+    return { path: raw, bytes: await readRegularFile(raw) };
   } catch (e) {
+    if (e instanceof DataError) throw e;
     if (errorCode(e) !== 'ENOENT') throw unreadable(raw, e);
   }
   const gz = `${raw}.gz`;
   let packed: Buffer;
   try {
-    packed = await readFile(gz);
+    packed = await readRegularFile(gz);
   } catch (e) {
+    if (e instanceof DataError) throw e;
     if (errorCode(e) !== 'ENOENT') throw unreadable(gz, e);
     throw new DataError(
       raw,
@@ -79,8 +98,14 @@ async function readDataFile(dir: string, name: string): Promise<{ path: string; 
     );
   }
   try {
-    return { path: gz, bytes: await gunzipAsync(packed) };
+    return { path: gz, bytes: await gunzipAsync(packed, { maxOutputLength: MAX_DATA_BYTES }) };
   } catch (e) {
+    if (errorCode(e) === 'ERR_BUFFER_TOO_LARGE')
+      throw new DataError(
+        gz,
+        'gzip',
+        `unpacks to more than ${MAX_DATA_BYTES / 1024 / 1024} MB, more than any dataset CNN Studio reads`,
+      );
     throw new DataError(
       gz,
       'gzip',

@@ -32,11 +32,16 @@ export const str =
 export const num =
   (min = -Infinity, max = Infinity): Guard<number> =>
   (v, p) =>
-    typeof v !== 'number' || !Number.isFinite(v)
+    typeof v !== 'number'
       ? fail(p, `expected a finite number, got ${describe(v)}`)
-      : v < min || v > max
-        ? fail(p, `must be between ${min} and ${max}`)
-        : v;
+      : !Number.isFinite(v)
+        ? fail(
+            p,
+            `expected a finite number, got ${Number.isNaN(v) ? 'NaN' : 'a number too large to use'}`,
+          )
+        : v < min || v > max
+          ? fail(p, `must be between ${min} and ${max}`)
+          : v;
 
 export const int =
   (min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Guard<number> =>

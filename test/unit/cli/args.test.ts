@@ -18,6 +18,9 @@ describe('parseTrainArgs', () => {
       [['--epochs', '1.5'], /--epochs: Epochs must be a whole number\.$/],
       [['--epochs', '100000'], /--epochs: Epochs must be between 1 and 1000\.$/],
       [['--epochs', ''], /--epochs needs a number/],
+      // Number() reads these as 100 and 1; a learner typing them means no number at all.
+      [['--batch', '0x64'], /--batch needs a number, got "0x64"\.$/],
+      [['--epochs', '0b1'], /--epochs needs a number, got "0b1"\.$/],
       [['--limit', '70000'], /--limit: Training images must be between 1 and 60000\.$/],
       [['--resume'], /--resume needs --checkpoint-dir DIR/],
       [

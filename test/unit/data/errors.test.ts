@@ -1,11 +1,14 @@
 // Every way a data folder can be broken, each built from a real file copy in a temp folder:
 // the DataError must name the file and the specific problem.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { DataError, parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
+import { MAX_DATA_BYTES } from '../../../src/data/mnist.ts';
 import { cleanup, dataFolder, expectDataError, readReal, tempDir, withUint32 } from './fixtures.ts';
 
 const gzipAsync = promisify(gzip);
@@ -170,6 +173,32 @@ describe('loadMnist rejects broken data with a DataError naming the file', () =>
       'gzip',
       join(dir, `${TEST_LABELS}.gz`),
       /is not a valid gzip file .*fetch it again/,
+    );
+  });
+
+  test('a gzip bomb stops at 128 MB unpacked instead of filling the memory', async () => {
+    const bomb = await gzipAsync(Buffer.alloc(MAX_DATA_BYTES + 1)); // ~130 kB packed
+    const dir = await dataFolder({ [`${TEST_IMAGES}.gz`]: bomb });
+    await rm(join(dir, TEST_IMAGES), { force: true });
+    await expectDataError(
+      dir,
+      'gzip',
+      join(dir, `${TEST_IMAGES}.gz`),
+      /unpacks to more than 128 MB, more than any dataset CNN Studio reads/,
+    );
+  });
+
+  test('a pipe given as a data file is refused at once instead of blocking forever', async (t) => {
+    if (process.platform === 'win32') return t.skip('no mkfifo on Windows');
+    const dir = await dataFolder();
+    const fifo = join(dir, TEST_LABELS);
+    await rm(fifo);
+    execFileSync('mkfifo', [fifo]);
+    await expectDataError(
+      dir,
+      'unreadable',
+      fifo,
+      /is not a regular file \(a folder, pipe or device\)/,
     );
   });
 

@@ -84,7 +84,12 @@ describe('training:start', () => {
     ['a missing key', { ...config(), seed: undefined }, /seed: missing/],
     ['lr = 0', config({ learningRate: 0 }), /learningRate: .*above 0/],
     ['lr < 0', config({ learningRate: -1e-4 }), /learningRate: .*above 0/],
-    ['lr = NaN', config({ learningRate: NaN }), /learningRate: expected a finite number/],
+    ['lr = NaN', config({ learningRate: NaN }), /learningRate: expected a finite number, got NaN/],
+    [
+      'lr = 1e999 (JSON for Infinity)',
+      config({ learningRate: JSON.parse('1e999') as number }),
+      /learningRate: expected a finite number, got a number too large to use$/,
+    ],
     ['lr = Infinity', config({ learningRate: Infinity }), /learningRate: expected a finite number/],
     ['lr > 1', config({ learningRate: 2 }), /learningRate/],
     [
