@@ -25,7 +25,17 @@ export interface HostOptions {
   checkpointDir?: string | null;
   /** Where the host reports problems that have no request to answer (default: console.error). */
   log?: (message: string) => void;
+  /** How long a request may go unanswered before the worker counts as stuck (see REQUEST_BOUND_MS). */
+  requestBoundMs?: number;
 }
+
+/**
+ * A worker that leaves a request unanswered this long is stuck (a wasm trap once left it spinning
+ * at 100% CPU, answering nothing, for good): it is replaced and every open request fails with a
+ * clear error. Generous, because one training half-step on the pure JavaScript engine can take
+ * most of a minute and a request waits for it.
+ */
+export const REQUEST_BOUND_MS = 120_000;
 
 type Pending = { resolve: (r: Result<unknown>) => void };
 type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
@@ -68,8 +78,25 @@ export class TrainingHost {
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
+    const bound = this.options.requestBoundMs ?? REQUEST_BOUND_MS;
     return new Promise<Result<WorkerReplies[T]>>((resolve) => {
-      this.pending.set(id, { resolve: resolve as Pending['resolve'] });
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        const seconds = Math.round(bound / 1000);
+        this.log(`The training worker left a '${req.type}' request unanswered for ${seconds} s.`);
+        this.crashed(
+          worker,
+          new Error(`it left a '${req.type}' request unanswered for ${seconds} s`),
+          'stuck',
+        );
+      }, bound);
+      timer.unref(); // a watchdog, not a reason to keep the process alive
+      this.pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          (resolve as Pending['resolve'])(r);
+        },
+      });
       this.post(worker, { type: 'request', id, request: req });
     });
   }
@@ -175,13 +202,19 @@ export class TrainingHost {
   }
 
   /** A dead worker answers every open request, tells the windows, and is replaced on next use. */
-  private crashed(worker: Worker, err: Error): void {
+  private crashed(worker: Worker, err: Error, how: 'died' | 'stuck' = 'died'): void {
     if (this.worker !== worker) return;
     this.worker = null;
     const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const what =
+      how === 'stuck'
+        ? 'stopped answering and was replaced'
+        : oom
+          ? 'ran out of memory'
+          : 'stopped unexpectedly';
     const error: ErrorEnvelope = envelope(
       'WORKER_CRASHED',
-      `The training thread ${oom ? 'ran out of memory' : 'stopped unexpectedly'}. The app is still running; ` +
+      `The training thread ${what}. The app is still running; ` +
         (this.options.checkpointDir
           ? 'resume from the last checkpoint (saved after every completed epoch) or start again.'
           : 'start again to retry.'),

@@ -46,3 +46,48 @@ test('envelopes cut long texts where they are made, never inside a character', (
   assert.equal(envelope('BAD_MODEL', 'short').message, 'short');
   assert.equal(clip(`${'a'.repeat(8)}\u{1f600}b`, 10), `${'a'.repeat(8)}…`);
 });
+
+test('a worker that stops answering is replaced, and its requests fail with a clear error', async () => {
+  // The first worker hangs, as wasm once did after "memory access out of bounds"; later ones answer.
+  let spawns = 0;
+  const events: string[] = [];
+  const host = new TrainingHost({
+    spawn: () => new Worker(spawns++ === 0 ? HANGING_WORKER : ANSWERING_WORKER, { eval: true }),
+    engine: 'wasm',
+    dataDir: null,
+    requestBoundMs: 300,
+    log: () => {},
+  });
+  host.onEvent((e) => events.push(e.type === 'failed' ? e.error.message : e.type));
+  try {
+    const [a, b] = await Promise.all([
+      host.request({ type: 'status' }),
+      host.request({ type: 'pause' }),
+    ]);
+    for (const r of [a, b]) {
+      assert.ok(!r.ok);
+      assert.equal(r.error.code, 'WORKER_CRASHED');
+      assert.match(r.error.message, /stopped answering and was replaced/);
+    }
+    assert.equal(
+      events.filter((m) => /stopped answering/.test(m)).length,
+      1,
+      'the windows are told once',
+    );
+    const after = await host.request({ type: 'status' });
+    assert.ok(after.ok, JSON.stringify(after));
+    assert.equal(spawns, 2, 'a new worker answered');
+  } finally {
+    await host.close(500);
+  }
+});
+
+const HANGING_WORKER = `require('node:worker_threads').parentPort.on('message', () => {});`;
+const ANSWERING_WORKER = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  if (m.type === 'request')
+    parentPort.postMessage({ type: 'reply', id: m.id, ok: true,
+      value: { state: 'idle', runId: null, hasModel: false } });
+  if (m.type === 'shutdown') process.exit(0);
+});`;
