@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENGINE_CHOICES, type EngineChoice } from '../shared/config.ts';
@@ -67,6 +68,26 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
+/**
+ * A request the HTTP parser refused still gets a status line, so a client learns why: 414 when
+ * the request line alone is too long, 431 for too many or too large headers, 400 for the rest.
+ */
+export function answerClientError(e: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
+    socket.destroy();
+    return;
+  }
+  let status = '400 Bad Request';
+  if (e.code === 'HPE_HEADER_OVERFLOW') {
+    const raw = (e as { rawPacket?: Buffer }).rawPacket?.toString('latin1') ?? '';
+    const firstLine = raw.split('\r\n', 1)[0] ?? '';
+    status = firstLine.includes(' HTTP/')
+      ? '431 Request Header Fields Too Large'
+      : '414 URI Too Long';
+  }
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const bindHost = options.host ?? '127.0.0.1';
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
@@ -94,7 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       res.end('Internal error');
     });
   });
-  server.on('clientError', (_e, socket) => socket.destroy());
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => answerClientError(e, socket));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -226,6 +226,17 @@ describe('browser-mode server', () => {
       }
     });
 
+    test('a 70 KB URL gets 414 and 3 000 headers get 431, not a reset connection', async () => {
+      assert.equal((await get(server.port, `/${'a'.repeat(70_000)}`)).status, 414);
+      const many = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x-h${i}`, '1']));
+      assert.equal((await get(server.port, '/', many)).status, 431);
+      assert.equal(
+        (await get(server.port, `/?token=${server.token}`)).status,
+        200,
+        'still serving',
+      );
+    });
+
     test('unknown files 404 (after auth), other methods 405, foreign Host 403', async () => {
       assert.equal((await get(server.port, `/nope.js?token=${server.token}`)).status, 404);
       assert.equal((await get(server.port, '/nope.js')).status, 401);
