@@ -5,6 +5,7 @@ import { TrainingHost } from '../host/training-host.ts';
 import { spawnSourceWorker } from '../host/spawn-worker.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
+import { recoverDir } from '../library/atomic.ts';
 import { duration, epochs, pct, progressLine } from './format.ts';
 
 function parse(): TrainArgs {
@@ -24,6 +25,9 @@ async function main(): Promise<number> {
     return 0;
   }
   let { config } = args;
+  // A run killed while saving --out leaves a hidden temporary folder beside it: tidy it first, as
+  // the app does for its library (folders of live processes are left alone).
+  if (args.out) await recoverDir(args.out);
   const host = new TrainingHost({
     spawn: () => spawnSourceWorker(),
     engine: args.engine,

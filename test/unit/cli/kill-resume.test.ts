@@ -3,7 +3,7 @@
 // a second process with --resume finishes the run with the same number of epochs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -97,4 +97,31 @@ test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and 
       ?.at(-1)}`,
   );
   t.diagnostic(`resumed: ${done[0]}`);
+});
+
+test('--out tidies what a killed save left beside its target, then saves', async () => {
+  const outDir = await mkdtemp(join(tmpdir(), 'cnn-cli-out-'));
+  try {
+    const target = join(outDir, 'model');
+    const leftover = join(outDir, '.model.tmp-99999999-abcdef'); // no process has that pid
+    await mkdir(leftover);
+    await writeFile(join(leftover, 'weights.bin'), 'half written');
+    const run = train([
+      '--epochs',
+      '1',
+      '--limit',
+      '100',
+      '--batch',
+      '50',
+      '--test-limit',
+      '50',
+      '--out',
+      target,
+    ]);
+    assert.equal((await run.exit).code, 0, run.output());
+    assert.ok(!(await exists(leftover)), 'the dead process’s temporary folder is gone');
+    assert.ok(await exists(join(target, 'model.json')), run.output());
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
 });
