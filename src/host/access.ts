@@ -1,7 +1,7 @@
 // Who may talk to the browser-mode server. Like Jupyter: a random token in the printed URL, plus
 // checks that stop other web pages from reaching a localhost server through the user's browser
 // (DNS rebinding via the Host header, cross-site WebSocket hijacking via Origin).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { Refusal } from './ws-transport.ts';
@@ -32,6 +32,12 @@ export class AccessPolicy {
   /** Host header values we answer to; null = any well-formed one (deliberately exposed). */
   private readonly hosts: ReadonlySet<string> | null;
   readonly cookieName: string;
+  /**
+   * What the cookie carries: an HMAC of the token with this port, never the token. Browsers send a
+   * cookie to every port of the host, so another local server saw the raw token; this value opens
+   * nothing but this server's assets, and the token cannot be worked back from it.
+   */
+  private readonly cookieValue: string;
 
   constructor(
     readonly token: string,
@@ -42,6 +48,7 @@ export class AccessPolicy {
       ? new Set(['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`))
       : null;
     this.cookieName = `cnn-studio-${port}`; // per port: cookies ignore ports, servers may not
+    this.cookieValue = createHmac('sha256', token).update(`assets:${port}`).digest('base64url');
   }
 
   /** The request's Host header if we serve it, else null (blocks DNS-rebinding pages). */
@@ -58,12 +65,12 @@ export class AccessPolicy {
 
   cookieIn(req: IncomingMessage): boolean {
     const pairs = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('='));
-    return sameToken(pairs.find(([k]) => k === this.cookieName)?.[1], this.token);
+    return sameToken(pairs.find(([k]) => k === this.cookieName)?.[1], this.cookieValue);
   }
 
   /** Set with the page, so its scripts and styles load without the token in their URLs. */
   cookie(): string {
-    return `${this.cookieName}=${this.token}; Path=/; HttpOnly; SameSite=Strict`;
+    return `${this.cookieName}=${this.cookieValue}; Path=/; HttpOnly; SameSite=Strict`;
   }
 
   /** The WebSocket handshake needs our Host, an Origin equal to the page's, and the token. */

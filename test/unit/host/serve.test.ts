@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { AccessPolicy } from '../../../src/host/access.ts';
 import { startServer, type RunningServer } from '../../../src/host/serve.ts';
 import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
@@ -204,6 +205,15 @@ describe('browser-mode server', () => {
         cookie: `cnn-studio-${server.port}=nope`,
       });
       assert.equal(wrong.status, 401);
+      // Browsers send the cookie to every port of 127.0.0.1: it must not be the token itself,
+      // and the token (which opens the page and the socket) must not work as the cookie either.
+      assert.ok(!cookie.includes(server.token), 'the cookie does not carry the token');
+      const elsewhere = new AccessPolicy(server.token, '127.0.0.1', server.port + 1).cookie();
+      assert.notEqual(elsewhere.split(';')[0]!.split('=')[1], cookie.split('=')[1], 'per port');
+      const raw = await get(server.port, '/assets/app-abc123.js', {
+        cookie: `cnn-studio-${server.port}=${server.token}`,
+      });
+      assert.equal(raw.status, 401);
     });
 
     test('path traversal is refused, raw or percent-encoded', async () => {
