@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TrainingHost } from '../host/training-host.ts';
 import { spawnSourceWorker } from '../host/spawn-worker.ts';
 import type { TrainingEvent } from '../shared/events.ts';
+import type { ErrorEnvelope } from '../shared/errors.ts';
 import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
 import { recoverDir } from '../library/atomic.ts';
 import { duration, epochs, pct, progressLine } from './format.ts';
@@ -40,6 +41,15 @@ async function main(): Promise<number> {
   let lastPrinted = 0;
   let ok = true;
   let trained = false;
+
+  // A bad data folder is reported twice by the host (when the worker parses the data at start-up,
+  // and as the answer to start): the user reads it once.
+  let lastError = '';
+  const printError = (error: ErrorEnvelope): void => {
+    const text = `error: ${error.message}${error.detail ? `\n  ${error.detail}` : ''}`;
+    if (text !== lastError) console.error(text);
+    lastError = text;
+  };
 
   const ended = new Promise<void>((resolve) => {
     host.onEvent((e: TrainingEvent) => {
@@ -91,9 +101,7 @@ async function main(): Promise<number> {
         case 'failed':
           ok = false;
           if (tty) process.stderr.write('\r\x1b[K');
-          console.error(
-            `error: ${e.error.message}${e.error.detail ? `\n  ${e.error.detail}` : ''}`,
-          );
+          printError(e.error);
           return resolve();
         case 'checkpoint':
           if (e.error) console.error(`warning: ${e.error.message}`);
@@ -122,9 +130,7 @@ async function main(): Promise<number> {
     ? await host.request({ type: 'resume-checkpoint' })
     : await host.request({ type: 'start', config });
   if (!started.ok) {
-    console.error(
-      `error: ${started.error.message}${started.error.detail ? `\n  ${started.error.detail}` : ''}`,
-    );
+    printError(started.error);
     await host.close();
     return 1;
   }

@@ -111,6 +111,9 @@ test('--out tidies what a killed save left beside its target, even when no save 
     const run = train(['--data', join(outDir, 'no-such-data'), '--out', target]);
     assert.notEqual((await run.exit).code, 0, run.output());
     assert.ok(!(await exists(leftover)), 'the dead process’s temporary folder is gone');
+    // The missing folder is said once, though the host reports it twice (start-up and start).
+    assert.equal(run.output().match(/^error: /gm)?.length, 1, run.output());
+    assert.match(run.output(), /^error: .*the data folder .* does not exist$/m);
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
