@@ -9,20 +9,19 @@
 // A bad frame is answered, never fatal: the socket and the server keep going.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { WebSocket } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import type { EventChannel, Result } from '../shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
 import { isPlainObject } from '../shared/guard.ts';
 import type { Dispatch } from './dispatch.ts';
+import { SocketFlow, type FlowLimits } from './ws-flow.ts';
 
 export const WS_PATH = '/ws';
 /** Far above any legal request (a drawing is 784 numbers); protects against memory abuse. */
 export const MAX_PAYLOAD = 1024 * 1024;
-/** A tab that stops reading is dropped (it resyncs with training:status when it reconnects). */
-const MAX_BUFFERED = 32 * 1024 * 1024;
-
 export type ServerMessage =
   | { kind: 'result'; id: number; result: Result<unknown> }
   | { kind: 'event'; channel: EventChannel; payload: TrainingEvent }
@@ -119,6 +118,8 @@ export interface WsTransportOptions {
   admit: (req: IncomingMessage) => Refusal | null;
   log?: (message: string) => void;
   maxPayload?: number;
+  /** Overrides the flow limits of ./ws-flow.ts (tests use small ones). */
+  flow?: FlowLimits;
 }
 
 export interface WsTransport {
@@ -140,29 +141,32 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
   };
   server.on('upgrade', onUpgrade);
 
-  const send = (ws: WebSocket, message: ServerMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(toWire(message)));
-  };
+  const flows = new WeakMap<WebSocket, SocketFlow>();
+  const sendText = (ws: WebSocket, text: string): void => flows.get(ws)?.send(text);
+  const send = (ws: WebSocket, message: ServerMessage): void =>
+    sendText(ws, JSON.stringify(toWire(message)));
 
   const connected = (ws: WebSocket): void => {
     // 'error' fires for protocol violations such as a frame over maxPayload; ws then closes the
     // socket (1009) by itself. Handling it keeps one bad tab from crashing the process.
     ws.on('error', (e) => log(`WebSocket client error: ${e.message}`));
-    ws.on('message', (data, isBinary) => {
-      try {
-        answer(ws, data, isBinary);
-      } catch (e) {
-        // Whatever a frame holds, it must not take the process (and a run) down with it.
-        log(`WebSocket frame not handled: ${(e as Error).message}`);
-        send(ws, {
-          kind: 'error',
-          error: envelope('BAD_REQUEST', 'The frame could not be handled.'),
-        });
-      }
-    });
+    const flow = new SocketFlow(ws, o.flow ?? {}, log);
+    flows.set(ws, flow);
+    ws.on('message', (data, isBinary) =>
+      flow.take(() =>
+        answer(ws, data, isBinary).catch((e: unknown) => {
+          // Whatever a frame holds, it must not take the process (and a run) down with it.
+          log(`WebSocket frame not handled: ${(e as Error).message}`);
+          send(ws, {
+            kind: 'error',
+            error: envelope('BAD_REQUEST', 'The frame could not be handled.'),
+          });
+        }),
+      ),
+    );
   };
 
-  const answer = (ws: WebSocket, data: RawData, isBinary: boolean): void => {
+  const answer = async (ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> => {
     const frame = parseFrame(data, isBinary);
     if (!frame.ok) {
       const error = envelope('BAD_REQUEST', frame.message);
@@ -170,7 +174,8 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
         ? send(ws, { kind: 'error', error })
         : send(ws, { kind: 'result', id: frame.id, result: { ok: false, error } });
     }
-    o.dispatch(frame.channel, fromWireArg(frame.channel, frame.arg))
+    return o
+      .dispatch(frame.channel, fromWireArg(frame.channel, frame.arg))
       .then((result) => send(ws, { kind: 'result', id: frame.id, result }))
       .catch((e: unknown) => log(`WebSocket answer not sent: ${(e as Error).message}`));
   };
@@ -179,11 +184,7 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
     const text = JSON.stringify(
       toWire<ServerMessage>({ kind: 'event', channel: 'training:event', payload: event }),
     );
-    for (const ws of wss.clients) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED) ws.close(1013, 'Too far behind; reconnect to resync');
-      else ws.send(text);
-    }
+    for (const ws of wss.clients) sendText(ws, text);
   });
 
   return {
