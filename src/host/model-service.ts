@@ -124,6 +124,10 @@ export class ModelService {
       const lib = this.lib();
       const source = await picker.importFolder(folder);
       if (source === null) return null;
+      // The worker builds it first, as loading would: a model that cannot be loaded is refused
+      // here, not discovered later in the list.
+      const check = await this.host.request({ type: 'check-model', dir: source });
+      if (!check.ok) throw new LibraryError(check.error);
       return lib.exclusive(() => lib.importFrom(source));
     });
   }

@@ -137,6 +137,7 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     'test-images': object({ type: literal('test-images'), indices: testIndices }),
     save: object({ type: literal('save'), dir: str(4096) }),
     load: object({ type: literal('load'), dir: str(4096) }),
+    'check-model': object({ type: literal('check-model'), dir: str(4096) }),
     'resume-checkpoint': object({ type: literal('resume-checkpoint') }),
   }),
 );

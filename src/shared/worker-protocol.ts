@@ -39,6 +39,8 @@ export type WorkerRequest =
   | { type: 'save'; dir: string }
   /** Reads, checks and builds the model in `dir`; replaces the current one only on success. */
   | { type: 'load'; dir: string }
+  /** Builds the model in `dir` as load does, then frees it: import's proof that it loads. */
+  | { type: 'check-model'; dir: string }
   /** Continues the checkpointed run (in init's checkpointDir) after its last completed epoch. */
   | { type: 'resume-checkpoint' }
   | { type: 'status' };
@@ -60,6 +62,7 @@ export interface WorkerReplies {
   'test-images': TestImage[];
   save: { dir: string; bytes: number };
   load: { dir: string };
+  'check-model': null;
   'resume-checkpoint': { runId: string };
   status: WorkerStatus;
 }

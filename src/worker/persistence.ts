@@ -12,7 +12,7 @@ import {
 } from '../library/checkpoint-files.ts';
 import { LibraryError, libraryError, storageError } from '../library/errors.ts';
 import { ModelFileError, metaOf } from '../library/model-files.ts';
-import { loadModelFolder } from '../model/load.ts';
+import { disposeModel, loadModelFolder } from '../model/load.ts';
 export { disposeModel } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import { envelope } from '../shared/errors.ts';
@@ -29,6 +29,16 @@ export interface Trained {
   config: TrainConfig | null;
   epochs: number;
   testAccuracy: number | null;
+}
+
+/** Builds the model in `dir` exactly as loading would, then frees it: import's proof. */
+export async function checkModelFolder(dir: string): Promise<null> {
+  try {
+    disposeModel((await loadModelFolder(dir)).model);
+  } catch (e) {
+    throw badModel(e, 'import the model');
+  }
+  return null;
 }
 
 /**

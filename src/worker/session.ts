@@ -20,6 +20,7 @@ import type { CheckpointMeta } from '../library/checkpoint-files.ts';
 import { basename } from 'node:path';
 import {
   RunRecorder,
+  checkModelFolder,
   disposeModel,
   loadForSession,
   resumable,
@@ -132,6 +133,9 @@ export class TrainingSession {
         return this.save(request.dir);
       case 'load':
         return this.load(request.dir);
+      case 'check-model':
+        // Allowed while training: it touches nothing of the session's.
+        return checkModelFolder(request.dir);
       case 'resume-checkpoint':
         return this.resumeCheckpoint();
       default:

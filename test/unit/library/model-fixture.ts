@@ -206,6 +206,33 @@ export const BUILD_FAILS = {
   tamper: { json: (j) => void (layerNamed(j, 'conv1').config.use_bias = false) } as Tamper,
 };
 
+/** Folders that the file checks alone once let through into the library by import. */
+export const UNBUILDABLE: { what: string; message: RegExp; tamper: Tamper }[] = [
+  { what: 'a layer without the bias its weights have', ...BUILD_FAILS },
+  {
+    what: 'a layer class tfjs does not know',
+    message: /cannot be built \(Unknown layer: NoSuchLayer/,
+    tamper: { json: (j) => void (layerNamed(j, 'fc1').class_name = 'NoSuchLayer') },
+  },
+  {
+    what: "conv2's kernel shape swapped to 5×5×64×32",
+    message: /^layer conv2 declares .* but its weights are \[5, 5, 64, 32\]/,
+    tamper: { json: (j) => void (weightNamed(j, 'conv2/kernel').shape = [5, 5, 64, 32]) },
+  },
+  {
+    what: 'an empty weight list',
+    message: /^layer conv1 has no kernel in the weights manifest/,
+    tamper: {
+      json: (j) => void (j.weightsManifest[0].weights = []),
+      weights: () => Buffer.alloc(0),
+    },
+  },
+];
+
+function weightNamed(j: Json, name: string): Json {
+  return (j.weightsManifest[0].weights as Json[]).find((w) => w.name === name)!;
+}
+
 /** A layer of the saved topology, by name. */
 function layerNamed(j: Json, name: string): Json {
   return (j.modelTopology.config.layers as Json[]).find((l) => l.config.name === name)!;

@@ -14,6 +14,7 @@ import type { ModelInfo, ModelList } from '../../../src/shared/models.ts';
 import {
   BUILD_FAILS,
   TAMPERS,
+  UNBUILDABLE,
   saveRealModel,
   tamperedCopy,
   tempRoot,
@@ -111,6 +112,21 @@ describe('saved models through the worker', () => {
     assert.match(e.message.replace(`Cannot load "${name}": `, ''), BUILD_FAILS.message);
     await rm(join(modelsDir, name), { recursive: true });
   });
+
+  for (const t of UNBUILDABLE)
+    test(`importing a folder with ${t.what}: BAD_MODEL, and nothing is added`, async () => {
+      const source = await tamperedCopy(
+        join(modelsDir, 'real'),
+        join(root, 'unbuildable'),
+        t.tamper,
+      );
+      const e = err(await dispatch('model:import', { folder: source }));
+      assert.equal(e.code, 'BAD_MODEL', e.message);
+      assert.ok(e.message.startsWith('Cannot import the model: '), e.message);
+      assert.match(e.message.replace('Cannot import the model: ', ''), t.message);
+      assert.deepEqual(await readdir(modelsDir), ['real']);
+      await rm(source, { recursive: true });
+    });
 
   test('after all those failures the first model still answers, unchanged', async () => {
     assert.deepEqual(await predict(), loaded);
