@@ -38,6 +38,15 @@ const DEL = '.del-';
 /** `.<name>.tmp-<pid>-<6 random>` (mkdtemp), `.<name>.old-<pid>-<ms>` or `.<name>.del-<pid>-<ms>`. */
 const LEFTOVER = /^\.(.+)\.(tmp|old|del)-(\d+)-([A-Za-z0-9]+)$/;
 
+/**
+ * The path a user knows for `path`: a temporary name of ours (`.<name>.tmp-…` or
+ * `<file>.tmp-<pid>-<ms>`) means nothing to them, so it becomes the folder it was made in.
+ */
+export function userPath(path: string): string {
+  const name = basename(path);
+  return LEFTOVER.test(name) || /\.tmp-\d+-\d+$/.test(name) ? dirname(path) : path;
+}
+
 export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {

@@ -2,6 +2,7 @@
 // file. Used by the host (library operations) and the worker (saving, checkpoints) alike.
 import { basename } from 'node:path';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import { userPath } from './atomic.ts';
 import { ModelFileError } from './model-files.ts';
 
 /** A problem the user caused or can fix, already worded: NAME_TAKEN, NOT_FOUND, BAD_REQUEST. */
@@ -17,6 +18,13 @@ export const libraryError = (
   message: string,
   detail?: string,
 ): LibraryError => new LibraryError(envelope(code, message, detail));
+
+/** Where permission was denied, as the user knows it: never one of our temporary names. */
+function denied(where: string | undefined): string {
+  if (where === undefined) return '';
+  const path = userPath(where);
+  return path === where ? ` for ${basename(where)}` : `: CNN Studio may not write in ${path}`;
+}
 
 /**
  * `doing` completes "Could not … ", e.g. `save the model "digits"`. `unchanged` is appended when
@@ -42,8 +50,8 @@ export function storageError(e: unknown, doing: string, unchanged = ''): ErrorEn
     case 'EROFS':
       return envelope(
         'STORAGE',
-        `Could not ${doing}: permission denied${where ? ` for ${basename(where)}` : ''}.${tail}`,
-        where ?? err.message,
+        `Could not ${doing}: permission denied${denied(where)}.${tail}`,
+        where === undefined ? err.message : userPath(where),
       );
     case 'ENAMETOOLONG':
       return envelope('STORAGE', `Could not ${doing}: the path is too long.${tail}`, where);

@@ -11,7 +11,7 @@
 //   non-finite    a weight is NaN or infinite
 //   missing / unreadable / too-large   the files themselves
 import { lstat, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
 
 export const MODEL_JSON = 'model.json';
@@ -288,11 +288,23 @@ export function checkFinite(specs: readonly WeightSpec[], data: ArrayBuffer, fil
   }
 }
 
+const isDenied = (e: unknown): boolean =>
+  ['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '');
+
+/** A folder the user may not open is not a folder without model.json: say which it is. */
+const deniedFolder = (folder: string): ModelFileError =>
+  new ModelFileError(
+    'unreadable',
+    `permission denied: the folder ${folder} cannot be opened`,
+    folder,
+  );
+
 async function readLimited(path: string, limit: number, what: string): Promise<Buffer> {
   let info;
   try {
     info = await lstat(path);
-  } catch {
+  } catch (e) {
+    if (isDenied(e)) throw deniedFolder(dirname(path));
     throw new ModelFileError('missing', `${what} is missing`, path);
   }
   // A symlink could point anywhere on the disk: the folder must hold the real files.
@@ -323,7 +335,10 @@ async function readLimited(path: string, limit: number, what: string): Promise<B
 /** Reads and checks model.json only (listing). */
 export async function readModelJson(dir: string): Promise<ModelJson> {
   const folder = resolve(dir);
-  const info = await stat(folder).catch(() => null);
+  const info = await stat(folder).catch((e: unknown) => {
+    if (isDenied(e)) throw deniedFolder(folder);
+    return null;
+  });
   if (!info?.isDirectory())
     throw new ModelFileError(
       'missing',
