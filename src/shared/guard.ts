@@ -1,5 +1,6 @@
 // A tiny runtime-validation kit: every message that crosses a boundary is checked with these.
 // Hand-written because src/shared imports nothing. Unknown keys are rejected, not ignored.
+import { describeValue } from './json-depth.ts';
 
 export class ValidationError extends Error {
   constructor(
@@ -116,7 +117,11 @@ export const object =
   (v, p) => {
     if (!isPlainObject(v)) return fail(p, `expected an object, got ${describe(v)}`);
     for (const key of Object.keys(v))
-      if (!Object.hasOwn(shape, key)) fail(p ? `${p}.${key}` : key, 'unknown field');
+      if (!Object.hasOwn(shape, key)) {
+        // A key is the sender's text: clipped, so a 300 kB key makes no 300 kB message.
+        const name = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+        fail(p ? `${p}.${name}` : name, 'unknown field');
+      }
     const out: Record<string, unknown> = {};
     for (const [key, guard] of Object.entries(shape)) {
       const at = p ? `${p}.${key}` : key;
@@ -134,6 +139,6 @@ export const tagged =
     if (!isPlainObject(v)) return fail(p, `expected an object, got ${describe(v)}`);
     const t = v['type'];
     if (typeof t !== 'string' || !Object.hasOwn(byType, t))
-      return fail(p ? `${p}.type` : 'type', `unknown message type ${JSON.stringify(t)}`);
+      return fail(p ? `${p}.type` : 'type', `unknown message type ${describeValue(t)}`);
     return byType[t]!(v, p) as ReturnType<M[keyof M]>;
   };
