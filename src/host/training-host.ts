@@ -12,6 +12,7 @@ import type {
   WorkerRequest,
   WorkerStatus,
 } from '../shared/worker-protocol.ts';
+import { AutoResume } from './auto-resume.ts';
 import { ModelService } from './model-service.ts';
 import { RunHistory } from './run-history.ts';
 
@@ -51,6 +52,7 @@ export class TrainingHost {
   private engine: EngineInfo | null = null;
   private closing = false;
   private modelService: ModelService | null = null;
+  private readonly autoResume = new AutoResume();
 
   constructor(private readonly options: HostOptions) {}
 
@@ -68,8 +70,14 @@ export class TrainingHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Sends one request to the worker (starting it if needed) and resolves with its reply. */
-  request<T extends WorkerRequest['type']>(req: RequestOf<T>): Promise<Result<WorkerReplies[T]>> {
+  /**
+   * Sends one request to the worker (starting it if needed) and resolves with its reply.
+   * `boundMs` overrides how long it may go unanswered (REQUEST_BOUND_MS).
+   */
+  request<T extends WorkerRequest['type']>(
+    req: RequestOf<T>,
+    boundMs?: number,
+  ): Promise<Result<WorkerReplies[T]>> {
     if (this.closing) return Promise.resolve(fail('INTERNAL', 'The app is shutting down.'));
     try {
       workerRequest(req, 'request');
@@ -78,7 +86,7 @@ export class TrainingHost {
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const bound = this.options.requestBoundMs ?? REQUEST_BOUND_MS;
+    const bound = boundMs ?? this.options.requestBoundMs ?? REQUEST_BOUND_MS;
     return new Promise<Result<WorkerReplies[T]>>((resolve) => {
       const timer = setTimeout(() => {
         if (!this.pending.has(id)) return;
@@ -195,7 +203,9 @@ export class TrainingHost {
     }
   }
 
-  private emit(event: TrainingEvent): void {
+  private emit(raw: TrainingEvent): void {
+    const event = this.autoResume.annotate(raw);
+    this.autoResume.observe(event);
     if (event.type === 'engine' || event.type === 'run-started') this.engine = event.engine;
     this.history.add(event);
     for (const listener of this.listeners) listener(event);
@@ -222,8 +232,31 @@ export class TrainingHost {
     );
     for (const p of this.pending.values()) p.resolve({ ok: false, error });
     this.pending.clear();
-    this.emit({ type: 'failed', runId: this.history.runId(), error });
     void worker.terminate();
+    const resumes =
+      how === 'stuck' &&
+      this.options.checkpointDir &&
+      this.autoResume.begin(
+        'The training thread stopped answering and was replaced; ' +
+          'this run continues from its last checkpoint.',
+      );
+    if (resumes) void this.resumeAfterStuck(error);
+    else this.emit({ type: 'failed', runId: this.history.runId(), error });
+  }
+
+  /** A new worker continues the stuck one's run from its checkpoint, or the run fails. */
+  private async resumeAfterStuck(stuck: ErrorEnvelope): Promise<void> {
+    this.log('The training worker was replaced; resuming its run from the last checkpoint.');
+    const r = await this.request({ type: 'resume-checkpoint' });
+    if (r.ok) return;
+    this.autoResume.abandon();
+    const error = envelope(
+      'WORKER_CRASHED',
+      `${stuck.message.replace(/ The app is still running;.*$/, '')} ` +
+        `Its run could not be resumed: ${r.error.message}`,
+      stuck.detail,
+    );
+    this.emit({ type: 'failed', runId: this.history.runId(), error });
   }
 
   private log(message: string): void {

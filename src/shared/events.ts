@@ -76,6 +76,8 @@ export type TrainingEvent =
       trainSize: number;
       testSize: number;
       batchesPerEpoch: number;
+      /** Set when the host resumed this run by itself, e.g. after replacing a stuck worker. */
+      notice?: string;
     }
   | {
       /** Throttled to ~8/s; carries every batch since the last event so charts lose no point. */

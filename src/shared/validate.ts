@@ -214,6 +214,7 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       trainSize: int(1),
       testSize: int(1),
       batchesPerEpoch: int(1),
+      notice: optional(str(4000)),
     }),
     batch: object({
       type: literal('batch'),

@@ -49,6 +49,14 @@ describe('reduce: run-started', () => {
     assert.equal(next.config?.epochs, 3);
   });
 
+  it('keeps the notice of a run the host resumed by itself, and drops it with the next run', () => {
+    const notice = 'The training thread stopped answering and was replaced; …';
+    const v = reduce(initialView(), { ...started('resumed'), notice });
+    assert.equal(v.notice, notice);
+    assert.equal(reduce(v, batch('resumed', 1, 1, [2.3])).notice, notice);
+    assert.equal(reduce(v, started('next')).notice, null);
+  });
+
   it('ignores a repeated run-started for the current run', () => {
     const v = reduce(running(), batch('run-1', 1, 1, [2.3]));
     assert.equal(reduce(v, started('run-1')), v);

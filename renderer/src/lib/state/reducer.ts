@@ -69,6 +69,8 @@ export interface RunView {
   readonly stopReason: StopReason | null;
   readonly epochsCompleted: number;
   readonly error: ErrorEnvelope | null;
+  /** Said by the host when it resumed this run by itself (a stuck worker was replaced). */
+  readonly notice: string | null;
   /** The test pass in progress after an epoch, until that epoch's result arrives. */
   readonly testing: {
     readonly epoch: number;
@@ -98,6 +100,7 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     stopReason: null,
     epochsCompleted: 0,
     error: null,
+    notice: null,
     testing: null,
     hasModel: false,
   };
@@ -128,6 +131,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
         batchesPerEpoch: e.batchesPerEpoch,
         series: emptySeries(total),
         hasModel: true,
+        notice: e.notice ?? null,
       };
     }
 

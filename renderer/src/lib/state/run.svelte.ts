@@ -40,6 +40,7 @@ export class Studio {
   problem: ErrorEnvelope | null = $state.raw(null);
   /** The run error the user dismissed (by identity, so a new failure shows again). */
   dismissedError: ErrorEnvelope | null = $state.raw(null);
+  dismissedNotice: string | null = $state.raw(null);
   /** Set when start succeeded, until its run-started event arrives. */
   awaitingRunId: string | null = $state(null);
   /** True while the view is being rebuilt from training:status after a (re)connect. */
@@ -63,6 +64,10 @@ export class Studio {
   readonly progress = $derived(progressOf(this.view));
   readonly eta = $derived(etaText(this.view));
   readonly testAccuracy = $derived(latestTestAccuracy(this.view));
+  /** The host's word that it resumed the run by itself, until dismissed. */
+  readonly notice = $derived(
+    this.view.notice !== null && this.view.notice !== this.dismissedNotice ? this.view.notice : null,
+  );
   readonly runError = $derived(
     this.view.error !== null && this.view.error !== this.dismissedError ? this.view.error : null,
   );
@@ -142,6 +147,10 @@ export class Studio {
     const next = { ...this.draft };
     for (const key of Object.keys(values) as (keyof TrainConfig)[]) next[key] = filled[key];
     this.draft = next;
+  }
+
+  dismissNotice(): void {
+    this.dismissedNotice = this.view.notice;
   }
 
   dismissRunError(): void {
