@@ -1,7 +1,7 @@
 // The one place that knows where the app runs. Electron: the preload's `window.studio`.
 // Browser: a WebSocket to ws(s)://<this host>/ws?token=<the token in this page's ?token=…>.
-import type { EventChannels, InvokeChannel, StudioApi } from '../../../src/shared/contract.ts';
-import { envelope } from '../../../src/shared/errors.ts';
+import type { EventChannels, InvokeChannel, StudioApi } from '$shared/contract.ts';
+import { envelope } from '$shared/errors.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 import { createWsClient } from './ws-client.ts';
 

@@ -1,6 +1,6 @@
 // What the app needs from a transport: the shared StudioApi plus the connection's health.
-import type { StudioApi } from '../../../src/shared/contract.ts';
-import type { ErrorEnvelope } from '../../../src/shared/errors.ts';
+import type { StudioApi } from '$shared/contract.ts';
+import type { ErrorEnvelope } from '$shared/errors.ts';
 
 export type ConnectionState =
   /** Not connected yet: the first attempt, or retries before the server was ever reached. */

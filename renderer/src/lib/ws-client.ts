@@ -21,17 +21,17 @@ import type {
   InvokeChannel,
   InvokeResult,
   Result,
-} from '../../../src/shared/contract.ts';
-import { envelope, type ErrorEnvelope } from '../../../src/shared/errors.ts';
-import type { TrainingEvent } from '../../../src/shared/events.ts';
-import { isPlainObject } from '../../../src/shared/guard.ts';
+} from '$shared/contract.ts';
+import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
+import type { TrainingEvent } from '$shared/events.ts';
+import { isPlainObject } from '$shared/guard.ts';
 import {
   ValidationError,
   errorEnvelope,
   inspection,
   testImages,
   trainingEvent,
-} from '../../../src/shared/validate.ts';
+} from '$shared/validate.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 
 /** The part of the browser's WebSocket this client uses. */

@@ -6,9 +6,9 @@
 // too slow to hold the bars up for).
 //
 // No DOM and no Svelte: the drawing is read through `capture`, answers go to the callbacks.
-import type { Result } from '../../../../src/shared/contract.ts';
-import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
-import type { Inspection, Prediction } from '../../../../src/shared/worker-protocol.ts';
+import type { Result } from '$shared/contract.ts';
+import type { ErrorEnvelope } from '$shared/errors.ts';
+import type { Inspection, Prediction } from '$shared/worker-protocol.ts';
 
 export interface PredictorOptions {
   /** The current drawing as the network's 784 inputs, or null when the pad is blank. */

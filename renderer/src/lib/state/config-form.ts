@@ -6,7 +6,7 @@ import {
   configErrors,
   type ConfigErrors,
   type TrainConfig,
-} from '../../../../src/shared/config.ts';
+} from '$shared/config.ts';
 
 export type ConfigKey = keyof TrainConfig;
 export type ConfigDraft = Record<ConfigKey, string>;

@@ -2,7 +2,7 @@
 // not installed (Cannot find package … imported from /home/…/select.ts)"); a learner needs which
 // engine trains and why in one short sentence, with the technical reason on demand and no machine
 // paths anywhere.
-import type { EngineInfo } from '../../../../src/shared/events.ts';
+import type { EngineInfo } from '$shared/events.ts';
 import { plural } from './derive.ts';
 
 export interface EngineText {

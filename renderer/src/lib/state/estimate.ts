@@ -1,7 +1,7 @@
 // How long a run will take, said before Train is pressed: from the speed the engine measured at
 // start-up, or better, from the speed of the last run with the same batch size on this engine.
-import type { TrainConfig } from '../../../../src/shared/config.ts';
-import type { EngineInfo } from '../../../../src/shared/events.ts';
+import type { TrainConfig } from '$shared/config.ts';
+import type { EngineInfo } from '$shared/events.ts';
 
 /** A run small enough to see the whole cycle in about a minute: one epoch on 6 000 images. */
 export const QUICK_RUN: Readonly<Pick<TrainConfig, 'epochs' | 'trainLimit'>> = Object.freeze({

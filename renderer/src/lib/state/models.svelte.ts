@@ -1,14 +1,9 @@
 // The models panel's state: the library listing, the checkpoint, and one action at a time.
 // Everything goes through the StudioClient (window.studio in Electron, the WebSocket in a browser);
 // errors arrive as envelopes and are shown in the panel, never thrown.
-import type {
-  InvokeArg,
-  InvokeChannel,
-  InvokeResult,
-  Result,
-} from '../../../../src/shared/contract.ts';
-import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
-import type { CheckpointInfo, ModelInfo } from '../../../../src/shared/models.ts';
+import type { InvokeArg, InvokeChannel, InvokeResult, Result } from '$shared/contract.ts';
+import type { ErrorEnvelope } from '$shared/errors.ts';
+import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
 import { isConnected, type StudioClient } from '../client.ts';
 
 export type ModelAction =

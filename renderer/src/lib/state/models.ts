@@ -1,6 +1,6 @@
 // Pure helpers for the models panel: how a saved model and the checkpoint are described, and
 // which errors the panel handles itself. No Svelte here, so plain Node tests cover it.
-import type { CheckpointInfo, ModelInfo } from '../../../../src/shared/models.ts';
+import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
 import { plural } from './derive.ts';
 
 export function formatBytes(bytes: number): string {

@@ -1,9 +1,9 @@
 // What the renderer knows about the current (or last) run, and the pure reducer that builds it from
 // TrainingEvents. No Svelte here: the same code folds live events and a replayed history, and is
 // unit-tested under plain Node.
-import type { TrainConfig } from '../../../../src/shared/config.ts';
-import type { AppStatus } from '../../../../src/shared/contract.ts';
-import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
+import type { TrainConfig } from '$shared/config.ts';
+import type { AppStatus } from '$shared/contract.ts';
+import type { ErrorEnvelope } from '$shared/errors.ts';
 import type {
   EngineInfo,
   KernelSnapshot,
@@ -11,7 +11,7 @@ import type {
   StopReason,
   TrainingEvent,
   EpochResult,
-} from '../../../../src/shared/events.ts';
+} from '$shared/events.ts';
 import { appendBatches, emptySeries, lastIndex, type LossSeries } from './series.ts';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';

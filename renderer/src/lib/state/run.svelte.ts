@@ -1,16 +1,16 @@
 // The app's reactive state. The run itself is one `$state.raw` RunView replaced by the pure reducer
 // on every event (the loss series inside it lives in shared typed buffers, see series.ts, so a
 // 12 000-point run costs nothing per event); everything shown is `$derived` from it.
-import { DEFAULT_CONFIG, type TrainConfig } from '../../../../src/shared/config.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '$shared/config.ts';
 import type {
   AppStatus,
   InvokeArg,
   InvokeChannel,
   InvokeResult,
   Result,
-} from '../../../../src/shared/contract.ts';
-import type { ErrorEnvelope } from '../../../../src/shared/errors.ts';
-import type { TrainingEvent } from '../../../../src/shared/events.ts';
+} from '$shared/contract.ts';
+import type { ErrorEnvelope } from '$shared/errors.ts';
+import type { TrainingEvent } from '$shared/events.ts';
 import { isConnected, type ConnectionStatus, type StudioClient } from '../client.ts';
 import { draftFrom, parseDraft, type ConfigDraft } from './config-form.ts';
 import { controlsFor, etaText, latestTestAccuracy, progressOf } from './derive.ts';
@@ -66,7 +66,9 @@ export class Studio {
   readonly testAccuracy = $derived(latestTestAccuracy(this.view));
   /** The host's word that it resumed the run by itself, until dismissed. */
   readonly notice = $derived(
-    this.view.notice !== null && this.view.notice !== this.dismissedNotice ? this.view.notice : null,
+    this.view.notice !== null && this.view.notice !== this.dismissedNotice
+      ? this.view.notice
+      : null,
   );
   readonly runError = $derived(
     this.view.error !== null && this.view.error !== this.dismissedError ? this.view.error : null,

@@ -1,6 +1,6 @@
 // Colour maps as 256-entry lookup tables, and the pure functions that turn kernels, feature maps and
 // images into RGBA bytes for putImageData. No DOM here (see paint.ts), so it is unit-tested.
-import type { KernelSnapshot } from '../../../../src/shared/events.ts';
+import type { KernelSnapshot } from '$shared/events.ts';
 
 export type RGB = readonly [number, number, number];
 /** 256 RGB triples, flattened. */
