@@ -8,6 +8,7 @@ import type { ErrorEnvelope } from '../shared/errors.ts';
 import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
 import { recoverDir } from '../library/atomic.ts';
 import { duration, epochs, pct, progressLine } from './format.ts';
+import { assertNever } from '../shared/guard.ts';
 
 function parse(): TrainArgs {
   try {
@@ -157,10 +158,6 @@ async function main(): Promise<number> {
   }
   await host.close();
   return ok ? 0 : 1;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled event ${JSON.stringify(x)}`);
 }
 
 process.exitCode = await main();

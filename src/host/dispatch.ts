@@ -1,8 +1,8 @@
 // The one place a renderer request becomes a host call. Electron IPC (electron/main/ipc.ts) and the
 // browser-mode WebSocket (ws-transport.ts) both use it, so they cannot drift apart.
-import type { InvokeChannel, Result } from '../shared/contract.ts';
+import type { Result } from '../shared/contract.ts';
 import { envelope } from '../shared/errors.ts';
-import { ValidationError } from '../shared/guard.ts';
+import { ValidationError, assertNever } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
 import { noFolders, type FolderPicker } from './folders.ts';
 import type { TrainingHost } from './training-host.ts';
@@ -86,10 +86,6 @@ async function route(
     case 'training:resume-checkpoint':
       return host.models.resumeCheckpoint();
     default:
-      return unreachable(r);
+      return assertNever(r, 'channel');
   }
-}
-
-function unreachable(r: never): never {
-  throw new Error(`Unhandled channel ${(r as { channel: InvokeChannel }).channel}`);
 }

@@ -3,7 +3,8 @@
 // Result; every failure an envelope that says what happened and what was left untouched.
 import { ModelLibrary } from '../library/library.ts';
 import { readCheckpointInfo } from '../library/checkpoint-files.ts';
-import { LibraryError, libraryError, storageError } from '../library/errors.ts';
+import { libraryError, storageError } from '../library/errors.ts';
+import { EnvelopeError } from '../shared/errors.ts';
 import type { Result } from '../shared/contract.ts';
 import type {
   CheckpointInfo,
@@ -71,7 +72,7 @@ export class ModelService {
                 : `A model named "${existing}" already exists; names differing only in case would clash on some disks.`,
             );
           const r = await this.host.request({ type: 'save', dir: lib.dirOf(name) });
-          if (!r.ok) throw new LibraryError(r.error);
+          if (!r.ok) throw new EnvelopeError(r.error);
           return lib.info(name);
         });
       },
@@ -84,7 +85,7 @@ export class ModelService {
       const lib = this.lib();
       const found = await lib.require(name);
       const r = await this.host.request({ type: 'load', dir: lib.dirOf(found) });
-      if (!r.ok) throw new LibraryError(r.error);
+      if (!r.ok) throw new EnvelopeError(r.error);
       return lib.info(found);
     });
   }
@@ -127,7 +128,7 @@ export class ModelService {
       // The worker builds it first, as loading would: a model that cannot be loaded is refused
       // here, not discovered later in the list.
       const check = await this.host.request({ type: 'check-model', dir: source });
-      if (!check.ok) throw new LibraryError(check.error);
+      if (!check.ok) throw new EnvelopeError(check.error);
       return lib.exclusive(() => lib.importFrom(source));
     });
   }

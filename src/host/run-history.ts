@@ -1,6 +1,7 @@
 // The events of the current run, kept so a window that opens mid-run can replay them.
 // Consecutive batch events are merged, so an hour-long run stays a few hundred events.
 import type { TrainingEvent } from '../shared/events.ts';
+import { assertNever } from '../shared/guard.ts';
 
 type BatchEvent = Extract<TrainingEvent, { type: 'batch' }>;
 
@@ -81,8 +82,4 @@ function merge(a: BatchEvent, b: BatchEvent): BatchEvent {
     losses: [...a.losses, ...b.losses],
     accuracies: [...a.accuracies, ...b.accuracies],
   };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled event ${JSON.stringify(x)}`);
 }

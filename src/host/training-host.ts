@@ -15,6 +15,7 @@ import type {
 import { AutoResume } from './auto-resume.ts';
 import { ModelService } from './model-service.ts';
 import { RunHistory } from './run-history.ts';
+import { assertNever } from '../shared/guard.ts';
 
 export interface HostOptions {
   spawn: () => Worker;
@@ -277,8 +278,4 @@ function replyId(raw: unknown): number | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const { type, id } = raw as { type?: unknown; id?: unknown };
   return type === 'reply' && typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled message ${JSON.stringify(x)}`);
 }

@@ -26,6 +26,7 @@ import {
   type ModelFiles,
   type WeightSpec,
 } from './model-files.ts';
+import { isPlainObject } from '../shared/guard.ts';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
@@ -72,9 +73,6 @@ export interface Checkpoint {
   optimizer: ArrayBuffer;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const bad = (problem: string, file: string): never => {
   throw new ModelFileError('format', problem, file);
 };
@@ -83,7 +81,7 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 /** Checks checkpoint.json's parsed content; throws a ModelFileError naming the first problem. */
 export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta {
-  if (!isObject(json)) return bad('checkpoint.json is not a JSON object', file);
+  if (!isPlainObject(json)) return bad('checkpoint.json is not a JSON object', file);
   if (json['format'] !== CHECKPOINT_FORMAT || json['version'] !== CHECKPOINT_VERSION)
     return bad(
       `checkpoint.json is not a version ${CHECKPOINT_VERSION} CNN Studio checkpoint`,
@@ -113,7 +111,7 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
     );
   if (!finite(activeSeconds) || activeSeconds < 0)
     return bad('checkpoint.json has no training time', file);
-  if (!isObject(optimizer) || optimizer['className'] !== 'Adam')
+  if (!isPlainObject(optimizer) || optimizer['className'] !== 'Adam')
     return bad('checkpoint.json does not hold Adam optimizer state', file);
   const { learningRate, beta1, beta2, epsilon, iterations, weights } = optimizer;
   if (![learningRate, beta1, beta2, epsilon].every(finite))
@@ -129,7 +127,7 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
     return bad('checkpoint.json has no optimizer manifest', file);
   const specs = weights.map((w, i): WeightSpec => {
     if (
-      !isObject(w) ||
+      !isPlainObject(w) ||
       typeof w['name'] !== 'string' ||
       w['dtype'] !== 'float32' ||
       !Array.isArray(w['shape']) ||
@@ -140,11 +138,15 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
       return bad(`optimizer weight ${i + 1} in checkpoint.json is malformed`, file);
     return { name: w['name'], shape: w['shape'] as number[], dtype: 'float32' };
   });
-  if (!isObject(history) || !Array.isArray(history['epochs']) || !Array.isArray(history['batches']))
+  if (
+    !isPlainObject(history) ||
+    !Array.isArray(history['epochs']) ||
+    !Array.isArray(history['batches'])
+  )
     return bad('checkpoint.json has no run history', file);
   const epochs = history['epochs'].map((e): EpochRecord => {
     if (
-      !isObject(e) ||
+      !isPlainObject(e) ||
       !Number.isInteger(e['epoch']) ||
       !['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'elapsedSec'].every((k) =>
         finite(e[k]),
@@ -162,7 +164,7 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
   });
   const batches = history['batches'].map((b): BatchRecord => {
     if (
-      !isObject(b) ||
+      !isPlainObject(b) ||
       !Number.isInteger(b['epoch']) ||
       !Array.isArray(b['losses']) ||
       !Array.isArray(b['accuracies']) ||

@@ -1,23 +1,15 @@
 // File-system failures as envelopes a user can act on: a full disk, a read-only folder, a missing
 // file. Used by the host (library operations) and the worker (saving, checkpoints) alike.
 import { basename } from 'node:path';
-import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import { EnvelopeError, envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import { userPath } from './atomic.ts';
 import { ModelFileError } from './model-files.ts';
-
-/** A problem the user caused or can fix, already worded: NAME_TAKEN, NOT_FOUND, BAD_REQUEST. */
-export class LibraryError extends Error {
-  constructor(readonly envelope: ErrorEnvelope) {
-    super(envelope.message);
-    this.name = 'LibraryError';
-  }
-}
 
 export const libraryError = (
   code: ErrorEnvelope['code'],
   message: string,
   detail?: string,
-): LibraryError => new LibraryError(envelope(code, message, detail));
+): EnvelopeError => new EnvelopeError(envelope(code, message, detail));
 
 /** Where permission was denied, as the user knows it: never one of our temporary names. */
 function denied(where: string | undefined): string {
@@ -31,7 +23,7 @@ function denied(where: string | undefined): string {
  * the operation is atomic, e.g. "The previous copy is unchanged."
  */
 export function storageError(e: unknown, doing: string, unchanged = ''): ErrorEnvelope {
-  if (e instanceof LibraryError) return e.envelope;
+  if (e instanceof EnvelopeError) return e.envelope;
   if (e instanceof ModelFileError)
     return envelope('BAD_MODEL', `Could not ${doing}: ${e.problem}.`, e.file);
   const err = e as NodeJS.ErrnoException;

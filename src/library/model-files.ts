@@ -13,6 +13,7 @@
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
+import { isPlainObject } from '../shared/guard.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -71,9 +72,6 @@ export interface ModelFiles extends ModelJson {
   weightData: ArrayBuffer;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Why a manifest path is unsafe, or null. Only plain file names are accepted: whatever the
  * platform, such a name resolves inside the model's folder.
@@ -97,7 +95,7 @@ function checkSpec(v: unknown, i: number, file: string): WeightSpec {
   const bad = (why: string): never => {
     throw new ModelFileError('format', `weight ${i + 1} in the manifest ${why}`, file);
   };
-  if (!isObject(v)) return bad('is not an object');
+  if (!isPlainObject(v)) return bad('is not an object');
   const { name, shape, dtype } = v;
   if (typeof name !== 'string' || name === '' || name.length > 500) return bad('has no name');
   if ('quantization' in v && v['quantization'] != null)
@@ -127,7 +125,8 @@ export function parseJsonFile(text: string, name: string, file: string): unknown
 /** Parses and checks model.json's text. `file` is its path, for messages. */
 export function parseModelJson(text: string, file: string): ModelJson {
   const json = parseJsonFile(text, 'model.json', file);
-  if (!isObject(json)) throw new ModelFileError('json', 'model.json is not a JSON object', file);
+  if (!isPlainObject(json))
+    throw new ModelFileError('json', 'model.json is not a JSON object', file);
   if (json['format'] !== undefined && json['format'] !== 'layers-model')
     throw new ModelFileError(
       'format',
@@ -135,7 +134,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
       file,
     );
   const topology = json['modelTopology'];
-  if (!isObject(topology))
+  if (!isPlainObject(topology))
     throw new ModelFileError('format', 'model.json has no modelTopology (the network)', file);
   const manifest = json['weightsManifest'];
   if (!Array.isArray(manifest) || manifest.length === 0 || manifest.length > 1000)
@@ -143,7 +142,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
   const paths: string[] = [];
   const weightSpecs: WeightSpec[] = [];
   for (const group of manifest) {
-    if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights']))
+    if (!isPlainObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights']))
       throw new ModelFileError('format', 'a weightsManifest entry lacks paths or weights', file);
     for (const p of group['paths']) {
       const problem = manifestPathProblem(p);
@@ -170,7 +169,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
     modelTopology: topology,
     paths,
     weightSpecs,
-    meta: isObject(meta) ? meta : null,
+    meta: isPlainObject(meta) ? meta : null,
     expectedBytes,
   };
 }
@@ -185,17 +184,21 @@ const shapeText = (s: unknown): string =>
  */
 export function checkTopology(topology: Record<string, unknown>, file: string): void {
   const config = topology['config'];
-  const layers = isObject(config) ? config['layers'] : Array.isArray(config) ? config : undefined;
+  const layers = isPlainObject(config)
+    ? config['layers']
+    : Array.isArray(config)
+      ? config
+      : undefined;
   if (!Array.isArray(layers) || layers.length === 0)
     throw new ModelFileError('format', 'the model topology lists no layers', file);
   const cfg = (l: unknown): Record<string, unknown> =>
-    isObject(l) && isObject(l['config']) ? l['config'] : {};
+    isPlainObject(l) && isPlainObject(l['config']) ? l['config'] : {};
   const declared = layers
     .map((l) => cfg(l)['batch_input_shape'] ?? cfg(l)['batchInputShape'])
     .find((s) => s !== undefined);
   if (declared !== undefined) checkInputShape(declared, file);
   const last = layers.at(-1);
-  if (isObject(last) && last['class_name'] === 'Dense') {
+  if (isPlainObject(last) && last['class_name'] === 'Dense') {
     const units = cfg(last)['units'];
     if (units !== OUTPUT_UNITS) checkOutputShape([null, units], file);
   }
@@ -213,10 +216,10 @@ export function checkDeclaredSizes(
   file: string,
 ): void {
   const config = topology['config'];
-  const layers = isObject(config) ? config['layers'] : Array.isArray(config) ? config : [];
+  const layers = isPlainObject(config) ? config['layers'] : Array.isArray(config) ? config : [];
   const shapes = new Map(specs.map((s) => [s.name, s.shape]));
   for (const layer of Array.isArray(layers) ? layers : []) {
-    if (!isObject(layer) || !isObject(layer['config'])) continue;
+    if (!isPlainObject(layer) || !isPlainObject(layer['config'])) continue;
     const c = layer['config'];
     const kind = layer['class_name'];
     if (kind !== 'Dense' && kind !== 'Conv2D') continue;
@@ -415,7 +418,7 @@ export function metaOf(meta: Record<string, unknown> | null): {
     name: text(m['name']),
     createdAt: createdAt !== null && !Number.isNaN(Date.parse(createdAt)) ? createdAt : null,
     engine: text(m['engine'], 40),
-    config: isObject(m['config']) ? m['config'] : null,
+    config: isPlainObject(m['config']) ? m['config'] : null,
     epochsTrained: num(m['epochsTrained']),
     testAccuracy: num(m['testAccuracy']),
   };

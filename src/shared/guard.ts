@@ -96,6 +96,11 @@ export const uint8Array =
     return v;
   };
 
+/** For the `default:` of an exhaustive switch: a new case the switch forgot fails to compile. */
+export function assertNever(x: never, what = 'case'): never {
+  throw new Error(`Unhandled ${what}: ${describeValue(x)}`);
+}
+
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 

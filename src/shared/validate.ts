@@ -1,7 +1,7 @@
 // Runtime checks for every message that crosses a boundary: worker commands, worker messages,
 // and the training events forwarded to renderers.
 import { ENGINE_CHOICES, configErrors, type TrainConfig } from './config.ts';
-import { MAX_ERROR_DETAIL, MAX_ERROR_MESSAGE, type ErrorEnvelope } from './errors.ts';
+import { ERROR_CODES, MAX_ERROR_DETAIL, MAX_ERROR_MESSAGE, type ErrorEnvelope } from './errors.ts';
 import {
   CELL_SAMPLES,
   WORST_WRONG,
@@ -158,22 +158,7 @@ export const workerCommand: Guard<WorkerCommand> = shape(
 
 export const errorEnvelope: Guard<ErrorEnvelope> = shape(
   object({
-    code: literal(
-      'BAD_REQUEST',
-      'BAD_CONFIG',
-      'BAD_DATA',
-      'BAD_MODEL',
-      'BUSY',
-      'NOT_RUNNING',
-      'NO_MODEL',
-      'NON_FINITE_LOSS',
-      'ENGINE',
-      'WORKER_CRASHED',
-      'STORAGE',
-      'NAME_TAKEN',
-      'NOT_FOUND',
-      'INTERNAL',
-    ),
+    code: literal(...ERROR_CODES),
     message: str(MAX_ERROR_MESSAGE),
     detail: optional(str(MAX_ERROR_DETAIL)),
   }),

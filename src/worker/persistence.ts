@@ -1,6 +1,6 @@
 // The worker's side of models that last: loading a saved model, recording a run so every epoch
 // can be checkpointed, and reading a checkpoint back to resume. TrainingSession calls these;
-// errors come out as LibraryErrors carrying the envelope the user sees.
+// errors come out as EnvelopeErrors carrying the envelope the user sees.
 import type * as tf from '@tensorflow/tfjs';
 import { basename } from 'node:path';
 import {
@@ -10,19 +10,19 @@ import {
   type CheckpointMeta,
   type EpochRecord,
 } from '../library/checkpoint-files.ts';
-import { LibraryError, libraryError, storageError } from '../library/errors.ts';
+import { libraryError, storageError } from '../library/errors.ts';
 import { ModelFileError, metaOf } from '../library/model-files.ts';
 import { disposeModel, loadModelFolder } from '../model/load.ts';
 export { disposeModel } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
-import { envelope } from '../shared/errors.ts';
+import { EnvelopeError, envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { trainConfig } from '../shared/validate.ts';
 import { restoreFromCheckpoint, writeCheckpoint } from '../training/checkpoint.ts';
 
 const badModel = (e: unknown, doing: string): unknown =>
   e instanceof ModelFileError
-    ? new LibraryError(envelope('BAD_MODEL', `Cannot ${doing}: ${e.problem}.`, e.file))
+    ? new EnvelopeError(envelope('BAD_MODEL', `Cannot ${doing}: ${e.problem}.`, e.file))
     : e;
 
 export interface Trained {

@@ -7,7 +7,7 @@ import { selectEngine } from '../engine/select.ts';
 import { buildModel, compileModel, probabilities } from '../model/cnn.ts';
 import { saveModelAtomic } from '../model/store.ts';
 import type { EngineChoice, TrainConfig } from '../shared/config.ts';
-import { envelope, type ErrorCode, type ErrorEnvelope } from '../shared/errors.ts';
+import { EnvelopeError, envelope, type ErrorCode, type ErrorEnvelope } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
 import { RunControl } from '../training/control.ts';
@@ -15,7 +15,7 @@ import { ProgressReporter } from '../training/progress.ts';
 import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
 import { inspect, testImages } from './inspect.ts';
-import { LibraryError, storageError } from '../library/errors.ts';
+import { storageError } from '../library/errors.ts';
 import type { CheckpointMeta } from '../library/checkpoint-files.ts';
 import { basename } from 'node:path';
 import {
@@ -26,16 +26,10 @@ import {
   resumable,
   type Trained,
 } from './persistence.ts';
-
-/** An error that crosses back to the caller as its envelope. */
-export class SessionError extends Error {
-  constructor(readonly envelope: ErrorEnvelope) {
-    super(envelope.message);
-  }
-}
+import { assertNever } from '../shared/guard.ts';
 
 const refuse = (code: ErrorCode, message: string, detail?: string): never => {
-  throw new SessionError(envelope(code, message, detail));
+  throw new EnvelopeError(envelope(code, message, detail));
 };
 
 type Run = { id: string; control: RunControl; done: Promise<void> };
@@ -71,14 +65,14 @@ export class TrainingSession {
         // Parse the dataset now so Train starts at once. A bad file is reported right away (the
         // error panel shows it before anyone presses Train) and again when Train is pressed.
         this.loadData().catch((e: unknown) => {
-          if (e instanceof SessionError && e.envelope.code === 'BAD_DATA')
+          if (e instanceof EnvelopeError && e.envelope.code === 'BAD_DATA')
             this.emit({ type: 'failed', runId: null, error: e.envelope });
         });
         // The pure JavaScript engine would take minutes to measure; it says it is slow instead.
         if (measure && engine.name !== 'cpu') await this.measure(engine);
       },
       (e: unknown) => {
-        const error = e instanceof SessionError ? e.envelope : envelope('ENGINE', errorText(e));
+        const error = e instanceof EnvelopeError ? e.envelope : envelope('ENGINE', errorText(e));
         this.emit({ type: 'failed', runId: null, error });
       },
     );
@@ -332,7 +326,7 @@ export class TrainingSession {
         testAccuracy,
       });
     } catch (e) {
-      throw new LibraryError(
+      throw new EnvelopeError(
         storageError(e, `save the model "${basename(dir)}"`, 'Any earlier copy is unchanged.'),
       );
     }
@@ -370,7 +364,7 @@ export class TrainingSession {
 }
 
 export function internal(e: unknown): ErrorEnvelope {
-  if (e instanceof SessionError || e instanceof LibraryError) return e.envelope;
+  if (e instanceof EnvelopeError) return e.envelope;
   return envelope(
     'INTERNAL',
     `Training failed: ${errorText(e)}`,
@@ -380,8 +374,4 @@ export function internal(e: unknown): ErrorEnvelope {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled ${JSON.stringify(x)}`);
 }

@@ -4,6 +4,7 @@ import { envelope } from '../shared/errors.ts';
 import { ValidationError, workerCommand } from '../shared/validate.ts';
 import type { WorkerMessage } from '../shared/worker-protocol.ts';
 import { TrainingSession, internal } from './session.ts';
+import { assertNever } from '../shared/guard.ts';
 
 if (!parentPort) throw new Error('training.worker.ts must run as a worker thread');
 const port = parentPort;
@@ -54,8 +55,4 @@ async function receive(raw: unknown): Promise<void> {
     default:
       return assertNever(command);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled command ${JSON.stringify(x)}`);
 }

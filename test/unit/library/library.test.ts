@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LibraryError } from '../../../src/library/errors.ts';
+import { EnvelopeError } from '../../../src/shared/errors.ts';
 import { ModelLibrary, nameFrom } from '../../../src/library/library.ts';
 import { ModelFileError, readModelFolder } from '../../../src/library/model-files.ts';
 import {
@@ -34,9 +34,9 @@ async function library(): Promise<ModelLibrary> {
 
 const codeOf = async (p: Promise<unknown>): Promise<string> =>
   p.then(
-    () => assert.fail('expected a LibraryError'),
+    () => assert.fail('expected a EnvelopeError'),
     (e: unknown) => {
-      assert.ok(e instanceof LibraryError, String(e));
+      assert.ok(e instanceof EnvelopeError, String(e));
       return e.envelope.code;
     },
   );

@@ -13,6 +13,7 @@ import type {
   EpochResult,
 } from '$shared/events.ts';
 import { appendBatches, emptySeries, lastIndex, type LossSeries } from './series.ts';
+import { assertNever } from '$shared/guard.ts';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
 
@@ -277,8 +278,4 @@ export function replay(status: AppStatus): RunView {
     if (worker.state === 'running' && view.state === 'paused') view = { ...view, state: 'running' };
   }
   return view;
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unhandled training event ${JSON.stringify(x)}`);
 }
