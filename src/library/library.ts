@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { trainConfig } from '../shared/validate.ts';
 import { MODEL_NAME_MAX, modelNameError, sameModelName, type ModelInfo } from '../shared/models.ts';
 import {
+  isWorkName,
   recoverAll,
   removeDirAtomic,
   writeDirAtomic,
@@ -81,9 +82,7 @@ export class ModelLibrary {
     await recoverAll(this.root, this.atomic);
     const entries = await readdir(this.root, { withFileTypes: true });
     const models = await Promise.all(
-      entries
-        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-        .map((e) => this.info(e.name)),
+      entries.filter((e) => e.isDirectory() && !isWorkName(e.name)).map((e) => this.info(e.name)),
     );
     return models.sort(
       (a, b) =>
@@ -138,7 +137,7 @@ export class ModelLibrary {
     const entries = await readdir(this.root);
     return (
       entries.find((e) => e === name) ??
-      entries.find((e) => !e.startsWith('.') && sameModelName(e, name)) ??
+      entries.find((e) => !isWorkName(e) && sameModelName(e, name)) ??
       null
     );
   }

@@ -134,5 +134,3 @@ export type TrainingEvent =
    */
   | { type: 'checkpoint'; runId: string; epoch: number; error: ErrorEnvelope | null }
   | { type: 'failed'; runId: string | null; error: ErrorEnvelope };
-
-export type TrainingEventType = TrainingEvent['type'];

@@ -40,7 +40,7 @@ export class RunControl {
   }
 
   /** Awaited by the trainer between batches: holds while paused. */
-  async checkpoint(): Promise<void> {
+  async whilePaused(): Promise<void> {
     while (this.gate) await this.gate.promise;
   }
 }

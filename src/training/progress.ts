@@ -1,7 +1,7 @@
 // Turns trainer callbacks into TrainingEvents: batch events throttled to ~8 per second but carrying
 // every batch's loss, speed and ETA over a sliding window, and kernel snapshots a few times an epoch.
 import type * as tf from '@tensorflow/tfjs';
-import { readKernels } from '../model/kernels.ts';
+import { readFilterWeights } from '../model/filter-weights.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks, TrainStart } from './trainer.ts';
@@ -123,7 +123,7 @@ export class ProgressReporter implements TrainerCallbacks {
   }
 
   private async snapshot(epoch: number, batch: number): Promise<void> {
-    const kernels = await readKernels(this.o.model);
+    const kernels = await readFilterWeights(this.o.model);
     this.o.emit({ type: 'filters', runId: this.o.runId, epoch, batch, kernels });
   }
 }

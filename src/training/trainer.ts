@@ -86,12 +86,12 @@ export async function train(
     let lossSum = 0;
     let accSum = 0;
     for (let batch = 1; batch <= batchesPerEpoch; batch++) {
-      await control.checkpoint();
+      await control.whilePaused();
       if (control.stopped) return { kind: 'stopped', epochsCompleted: epoch - 1 };
-      const start = (batch - 1) * batchSize;
-      const end = Math.min(start + batchSize, trainSize);
-      const m = end - start;
-      fillBatch(data.train, order, start, end, xs, ys);
+      const from = (batch - 1) * batchSize;
+      const end = Math.min(from + batchSize, trainSize);
+      const m = end - from;
+      fillBatch(data.train, order, from, end, xs, ys);
       const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
       const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
       let step: StepResult;

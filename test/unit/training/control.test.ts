@@ -10,7 +10,7 @@ const microtasks = async (): Promise<void> => {
 
 function watch(control: RunControl): { passed: () => boolean } {
   let passed = false;
-  void control.checkpoint().then(() => (passed = true));
+  void control.whilePaused().then(() => (passed = true));
   return { passed: () => passed };
 }
 

@@ -1,5 +1,5 @@
 // Pure helpers for the models panel: how a saved model and the checkpoint are described, and
-// which errors the panel handles itself. No Svelte here, so plain Node tests cover it.
+// the name a new save suggests. No Svelte here, so plain Node tests cover it.
 import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
 import { plural } from './derive.ts';
 

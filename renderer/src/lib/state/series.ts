@@ -25,13 +25,6 @@ export interface LossSeries {
   readonly smoothing: number;
 }
 
-export interface SeriesPoint {
-  index: number;
-  loss: number;
-  accuracy: number;
-  smooth: number;
-}
-
 const MIN_CAPACITY = 64;
 /** Preallocate at most this many points; longer runs grow by doubling. */
 const MAX_PREALLOCATE = 1 << 16;
@@ -63,23 +56,6 @@ export function emptySeries(
 /** The index of the last point, or 0 when empty (batch indices start at 1). */
 export function lastIndex(s: LossSeries): number {
   return s.length === 0 ? 0 : s.store.index[s.length - 1]!;
-}
-
-export function pointAt(s: LossSeries, i: number): SeriesPoint | undefined {
-  if (i < 0 || i >= s.length) return undefined;
-  const { index, loss, accuracy, smooth } = s.store;
-  return { index: index[i]!, loss: loss[i]!, accuracy: accuracy[i]!, smooth: smooth[i]! };
-}
-
-/** Calls `fn` for points `from`..length-1, without allocating a point object each. */
-export function forEachPoint(
-  s: LossSeries,
-  from: number,
-  fn: (index: number, loss: number, smooth: number, accuracy: number) => void,
-): void {
-  const { index, loss, smooth, accuracy } = s.store;
-  for (let i = Math.max(0, from); i < s.length; i++)
-    fn(index[i]!, loss[i]!, smooth[i]!, accuracy[i]!);
 }
 
 function ensureWritable(s: LossSeries, extra: number): SeriesStore {

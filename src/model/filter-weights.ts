@@ -1,8 +1,9 @@
-// Reads the convolution kernels by their stable layer names, as plain Float32Arrays.
+// Reads the learned filters (the conv layers' kernel weights) by their stable layer names, as
+// plain Float32Arrays. Not to be confused with src/engine/kernels/, which are compute kernels.
 import type * as tf from '@tensorflow/tfjs';
 import type { ConvLayerName, KernelSnapshot } from '../shared/events.ts';
 
-export async function readKernels(
+export async function readFilterWeights(
   model: tf.LayersModel,
   layers: readonly ConvLayerName[] = ['conv1', 'conv2'],
 ): Promise<KernelSnapshot[]> {
