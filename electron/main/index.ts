@@ -4,8 +4,7 @@ import { app, BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { createDispatcher } from '../../src/host/dispatch.ts';
 import { TrainingHost } from '../../src/host/training-host.ts';
-import type { EngineChoice } from '../../src/shared/config.ts';
-import { engineChoice } from '../../src/shared/ipc-validate.ts';
+import { parseEngineChoice, type EngineChoice } from '../../src/shared/config.ts';
 // electron-vite bundles the worker as its own chunk; TensorFlow loads only inside it.
 import createWorker from '../../src/worker/training.worker.ts?nodeWorker';
 import { dialogFolders, modelsDirSetting, saveModelsDirSetting } from './folders.ts';
@@ -87,11 +86,10 @@ function run(): void {
 }
 
 function engineFromEnv(): EngineChoice {
-  const raw = process.env.CNN_STUDIO_ENGINE ?? 'auto';
   try {
-    return engineChoice(raw, 'CNN_STUDIO_ENGINE');
+    return parseEngineChoice(process.env.CNN_STUDIO_ENGINE, 'CNN_STUDIO_ENGINE');
   } catch (e) {
-    console.error(`${(e as Error).message}; got "${raw}". Using "auto".`);
+    console.error(`${(e as Error).message}. Using "auto".`);
     return 'auto';
   }
 }

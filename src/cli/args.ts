@@ -4,6 +4,7 @@ import {
   configErrors,
   DEFAULT_CONFIG,
   ENGINE_CHOICES,
+  parseEngineChoice,
   type EngineChoice,
   type TrainConfig,
 } from '../shared/config.ts';
@@ -103,9 +104,15 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     const flag = Object.entries(NUMERIC).find(([, k]) => k === first[0])?.[0];
     throw new UsageError(`--${flag}: ${first[1]}.`);
   }
-  const engine = (v.engine ?? env.CNN_STUDIO_ENGINE ?? 'auto') as string;
-  if (!(ENGINE_CHOICES as readonly string[]).includes(engine))
-    throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}; got "${engine}".`);
+  let engine: EngineChoice;
+  try {
+    engine =
+      v.engine !== undefined
+        ? parseEngineChoice(String(v.engine), '--engine')
+        : parseEngineChoice(env.CNN_STUDIO_ENGINE, 'CNN_STUDIO_ENGINE');
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}.`);
+  }
   const text = (k: string): string | null => {
     const s = v[k];
     if (s === undefined) return null;

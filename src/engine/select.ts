@@ -2,7 +2,7 @@
 // (tfjs-node, optional) > portable WebAssembly (with our training kernels) > pure JavaScript.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { ENGINE_CHOICES } from '../shared/config.ts';
+import { ENGINE_CHOICES, parseEngineChoice } from '../shared/config.ts';
 import type { EngineChoice, EngineName } from '../shared/config.ts';
 import type { EngineInfo } from '../shared/events.ts';
 import { EngineError, briefly } from './errors.ts';
@@ -224,19 +224,11 @@ export function selectEngine(choice: EngineChoice): Promise<EngineInfo> {
   return result;
 }
 
-/**
- * The engine named by CNN_STUDIO_ENGINE (auto|native|wasm|cpu; unset or empty means 'auto').
- * Throws EngineError for anything else, so a typo is not silently ignored.
- */
+/** The engine named by CNN_STUDIO_ENGINE (parseEngineChoice), failing as an EngineError. */
 export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): EngineChoice {
-  const raw = env.CNN_STUDIO_ENGINE;
-  const value = raw?.trim().toLowerCase() ?? '';
-  if (value === '') return 'auto';
-  const choice = ENGINE_CHOICES.find((c) => c === value);
-  if (choice === undefined) {
-    throw new EngineError(
-      `CNN_STUDIO_ENGINE="${raw}" is not an engine; use one of ${ENGINE_CHOICES.join(', ')}`,
-    );
+  try {
+    return parseEngineChoice(env.CNN_STUDIO_ENGINE, 'CNN_STUDIO_ENGINE');
+  } catch (e) {
+    throw new EngineError((e as Error).message);
   }
-  return choice;
 }

@@ -11,8 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ENGINE_CHOICES, type EngineChoice } from '../shared/config.ts';
-import { engineChoice } from '../shared/ipc-validate.ts';
+import { ENGINE_CHOICES, parseEngineChoice, type EngineChoice } from '../shared/config.ts';
 import { AccessPolicy, isLoopback, newToken, urlHost } from './access.ts';
 import { createDispatcher } from './dispatch.ts';
 import { noFolders, typedFolders } from './folders.ts';
@@ -273,14 +272,10 @@ export function parseServeArgs(
   for (const flag of ['models', 'checkpoint-dir'] as const)
     if (values[flag] !== undefined && values[flag].trim() === '')
       throw new Error(`--${flag} needs a folder path.`);
-  const raw = values.engine ?? env.CNN_STUDIO_ENGINE ?? 'auto';
-  const source = values.engine !== undefined ? '--engine' : 'CNN_STUDIO_ENGINE';
-  let engine: EngineChoice;
-  try {
-    engine = engineChoice(raw, source);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; got "${raw}".`);
-  }
+  const engine =
+    values.engine !== undefined
+      ? parseEngineChoice(values.engine, '--engine')
+      : parseEngineChoice(env.CNN_STUDIO_ENGINE, 'CNN_STUDIO_ENGINE');
   return {
     help: values.help === true,
     options: {

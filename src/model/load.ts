@@ -3,6 +3,7 @@
 // brand-new model whose input and output shapes are checked again on the real graph. The caller
 // swaps it in only when all of this succeeded, so a bad file never leaves a half-loaded model.
 import * as tf from '@tensorflow/tfjs';
+import { clip } from '../shared/errors.ts';
 import {
   ModelFileError,
   checkInputShape,
@@ -43,7 +44,8 @@ export async function buildFromFiles(files: ModelFiles, file: string): Promise<t
       if (!variablesBefore.has(name)) v.dispose();
     throw new ModelFileError(
       'format',
-      `the network in model.json cannot be built (${(e as Error).message})`,
+      // tfjs quotes the file's own text back, which may be any length.
+      `the network in model.json cannot be built (${clip((e as Error).message, 1000)})`,
       file,
     );
   }

@@ -5,6 +5,19 @@ export type EngineName = 'native' | 'wasm' | 'cpu';
 export type EngineChoice = 'auto' | EngineName;
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'native', 'wasm', 'cpu'];
 
+/**
+ * The one reading of an engine named by `--engine` or CNN_STUDIO_ENGINE (`source`): trimmed, any
+ * case; unset or empty means 'auto'. Anything else throws, so a typo is never silently ignored.
+ */
+export function parseEngineChoice(raw: string | undefined, source: string): EngineChoice {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '') return 'auto';
+  const choice = ENGINE_CHOICES.find((c) => c === value);
+  if (choice === undefined)
+    throw new Error(`${source}="${raw}" is not an engine; use one of ${ENGINE_CHOICES.join(', ')}`);
+  return choice;
+}
+
 export interface TrainConfig {
   /** Full passes over the training subset. */
   epochs: number;

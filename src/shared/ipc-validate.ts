@@ -1,9 +1,8 @@
 // Runtime checks for renderer -> main requests. Electron IPC and the browser-mode WebSocket both
 // pass every (channel, argument) pair through parseInvoke before anything reaches the host:
 // a renderer is treated as untrusted input, like any other process boundary.
-import { ENGINE_CHOICES, type EngineChoice } from './config.ts';
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
-import { ValidationError, float32Array, literal, nul, object, type Guard } from './guard.ts';
+import { ValidationError, float32Array, nul, object, type Guard } from './guard.ts';
 import { IMAGE_PIXELS, testIndices, trainConfig } from './validate.ts';
 import {
   chooseFolderArg,
@@ -75,6 +74,3 @@ export function parseInvoke(channel: unknown, arg: unknown): Invoke {
     throw new ValidationError(c, e.path ? `${e.path}: ${e.problem}` : e.problem);
   }
 }
-
-/** `--engine` / CNN_STUDIO_ENGINE: one of ENGINE_CHOICES. */
-export const engineChoice: Guard<EngineChoice> = literal(...ENGINE_CHOICES);

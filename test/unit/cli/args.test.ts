@@ -28,9 +28,22 @@ describe('parseTrainArgs', () => {
         /--epochs cannot be combined with --resume/,
       ],
       [['--checkpoint-dir', ''], /--checkpoint-dir needs a folder path\.$/],
+      [
+        ['--engine', 'gpu'],
+        /--engine="gpu" is not an engine; use one of auto, native, wasm, cpu\.$/,
+      ],
     ];
     for (const [argv, message] of cases)
       assert.throws(() => parseTrainArgs(argv, {}), message, argv.join(' '));
+  });
+
+  test('the engine: --engine first, then CNN_STUDIO_ENGINE, read as the app and server read it', () => {
+    assert.equal(parseTrainArgs(['--engine', 'CPU'], { CNN_STUDIO_ENGINE: 'wasm' }).engine, 'cpu');
+    assert.equal(parseTrainArgs([], { CNN_STUDIO_ENGINE: ' Wasm ' }).engine, 'wasm');
+    assert.throws(
+      () => parseTrainArgs([], { CNN_STUDIO_ENGINE: 'tpu' }),
+      /CNN_STUDIO_ENGINE="tpu"/,
+    );
   });
 
   test('--save takes a model name, never a path', () => {

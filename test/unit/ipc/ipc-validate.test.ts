@@ -1,15 +1,11 @@
 // Every invoke channel's argument check, with good and bad payloads, and the channel check itself.
 import assert from 'node:assert/strict';
+import { parseEngineChoice } from '../../../src/shared/config.ts';
 import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import { INVOKE_CHANNELS } from '../../../src/shared/contract.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';
-import {
-  engineChoice,
-  invokeArg,
-  invokeChannel,
-  parseInvoke,
-} from '../../../src/shared/ipc-validate.ts';
+import { invokeArg, invokeChannel, parseInvoke } from '../../../src/shared/ipc-validate.ts';
 
 const config = (patch: Record<string, unknown> = {}): Record<string, unknown> => ({
   ...DEFAULT_CONFIG,
@@ -184,12 +180,15 @@ describe('model:predict', () => {
   });
 });
 
-describe('engineChoice', () => {
-  test('accepts the four choices and names them when refusing', () => {
-    for (const e of ['auto', 'native', 'wasm', 'cpu']) assert.equal(engineChoice(e, '--engine'), e);
+describe('parseEngineChoice: the one reading of --engine and CNN_STUDIO_ENGINE', () => {
+  test('accepts the four choices in any case, unset or empty is auto, and names them when refusing', () => {
+    for (const e of ['auto', 'native', 'wasm', 'cpu'])
+      assert.equal(parseEngineChoice(` ${e.toUpperCase()} `, '--engine'), e);
+    assert.equal(parseEngineChoice(undefined, 'CNN_STUDIO_ENGINE'), 'auto');
+    assert.equal(parseEngineChoice('', 'CNN_STUDIO_ENGINE'), 'auto');
     assert.throws(
-      () => engineChoice('gpu', '--engine'),
-      /--engine: expected one of "auto", "native", "wasm", "cpu"/,
+      () => parseEngineChoice('gpu', '--engine'),
+      /--engine="gpu" is not an engine; use one of auto, native, wasm, cpu/,
     );
   });
 });
