@@ -13,6 +13,7 @@ import { RunControl } from '../training/control.ts';
 import { trainStep } from '../training/step.ts';
 import { train } from '../training/trainer.ts';
 import { machine, median } from './bench-util.ts';
+import { batchShape, IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 
 const engine = process.argv[2] as EngineName;
 const quick = process.argv.includes('--quick');
@@ -42,8 +43,8 @@ const model = buildModel(1);
 compileModel(model, 1e-4);
 const batch = 50;
 const order = shuffledIndices(data.train.count, 1);
-const xs = new Float32Array(batch * 784);
-const ys = new Float32Array(batch * 10);
+const xs = new Float32Array(batch * IMAGE_PIXELS);
+const ys = new Float32Array(batch * NUM_CLASSES);
 let cursor = 0;
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -52,7 +53,7 @@ async function trainBatches(n: number): Promise<number> {
   for (let i = 0; i < n; i++) {
     fillBatch(data.train, order, cursor, cursor + batch, xs, ys);
     cursor = (cursor + batch) % (data.train.count - batch);
-    const [x, y] = [tf.tensor4d(xs, [batch, 28, 28, 1]), tf.tensor2d(ys, [batch, 10])];
+    const [x, y] = [tf.tensor4d(xs, batchShape(batch)), tf.tensor2d(ys, [batch, NUM_CLASSES])];
     await trainStep(model, x, y, nextTick); // the app's step, with its mid-step pause
     tf.dispose([x, y]);
   }
@@ -67,12 +68,12 @@ out({ name: 'train', value: median(trainRates), unit: 'images/s', batch, runs: t
 
 async function inferAll(limit: number): Promise<number> {
   const chunk = 1000;
-  const xb = new Float32Array(chunk * 784);
-  const yb = new Float32Array(chunk * 10);
+  const xb = new Float32Array(chunk * IMAGE_PIXELS);
+  const yb = new Float32Array(chunk * NUM_CLASSES);
   const t0 = performance.now();
   for (let s = 0; s < limit; s += chunk) {
     fillBatch(data.test, null, s, s + chunk, xb, yb);
-    const p = tf.tidy(() => logits(model, tf.tensor4d(xb, [chunk, 28, 28, 1])).argMax(1));
+    const p = tf.tidy(() => logits(model, tf.tensor4d(xb, batchShape(chunk))).argMax(1));
     await p.data();
     p.dispose();
   }

@@ -5,7 +5,7 @@
 //   shuffleInPlace(values, seed): Uint32Array       Fisher–Yates, returns `values`
 //   shuffledIndices(n, seed): Uint32Array           a permutation of 0..n-1; epochs use seed+epoch
 //   fillBatch(split, order, start, end, xs, ys)     pixels / 255 into xs, one-hot labels into ys
-import { NUM_CLASSES, PIXELS } from './idx.ts';
+import { IMAGE_PIXELS as PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 import type { MnistSplit } from './mnist.ts';
 
 /** A tiny, well-mixed 32-bit PRNG: same seed, same sequence, on every platform. */

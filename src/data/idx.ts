@@ -6,13 +6,14 @@
 //   parseIdxImages(buf, file): { images: Uint8Array; count: number }   // idx3, 28x28 ubyte
 //   parseIdxLabels(buf, file): Uint8Array                              // idx1, values 0..9
 import { basename } from 'node:path';
+import { IMAGE_HEIGHT, IMAGE_PIXELS, IMAGE_WIDTH, NUM_CLASSES } from '../shared/dataset.ts';
 
 export const IMAGE_MAGIC = 2051; // 0x00000803: unsigned bytes, 3 dimensions
 export const LABEL_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension
-export const ROWS = 28;
-export const COLS = 28;
-export const PIXELS = ROWS * COLS;
-export const NUM_CLASSES = 10;
+const ROWS = IMAGE_HEIGHT;
+const COLS = IMAGE_WIDTH;
+/** Bytes per image in an IDX file: one grey level per pixel. */
+export const PIXELS = IMAGE_PIXELS;
 export const IMAGE_HEADER_BYTES = 16;
 export const LABEL_HEADER_BYTES = 8;
 /** The first four bytes of a gzip stream read as a big-endian magic number (1f 8b 08 ..). */
@@ -156,7 +157,7 @@ export function parseIdxLabels(buf: Uint8Array, file: string): Uint8Array {
       throw new DataError(
         file,
         'label-range',
-        `label ${label} at position ${i} is outside 0–9 (is the file corrupted?)`,
+        `label ${label} at position ${i} is outside 0–${NUM_CLASSES - 1} (is the file corrupted?)`,
       );
   }
   return labels;

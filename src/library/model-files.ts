@@ -14,6 +14,7 @@ import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
 import { isPlainObject } from '../shared/guard.ts';
+import { IMAGE_HEIGHT, IMAGE_SHAPE, IMAGE_WIDTH, NUM_CLASSES } from '../shared/dataset.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -21,8 +22,9 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const MAX_MODEL_JSON_BYTES = 4 * 1024 * 1024;
 /** Ours is 12.8 MB; this bounds what a tampered manifest can make us allocate. */
 export const MAX_WEIGHT_BYTES = 256 * 1024 * 1024;
-export const INPUT_SHAPE = [null, 28, 28, 1] as const;
-export const OUTPUT_UNITS = 10;
+/** The saved model's input: any batch of images. */
+export const MODEL_INPUT_SHAPE = [null, ...IMAGE_SHAPE] as const;
+export const OUTPUT_UNITS = NUM_CLASSES;
 
 export type ModelProblemKind =
   | 'missing'
@@ -252,12 +254,12 @@ export function checkDeclaredSizes(
 export function checkInputShape(shape: unknown, file: string): void {
   const ok =
     Array.isArray(shape) &&
-    shape.length === INPUT_SHAPE.length &&
-    shape.every((d, i) => d === INPUT_SHAPE[i]);
+    shape.length === MODEL_INPUT_SHAPE.length &&
+    shape.every((d, i) => d === MODEL_INPUT_SHAPE[i]);
   if (!ok)
     throw new ModelFileError(
       'input-shape',
-      `the model's input is ${shapeText(shape)}; CNN Studio needs [null, 28, 28, 1] (one 28×28 grey image)`,
+      `the model's input is ${shapeText(shape)}; CNN Studio needs ${shapeText(MODEL_INPUT_SHAPE)} (one ${IMAGE_HEIGHT}×${IMAGE_WIDTH} grey image)`,
       file,
     );
 }
@@ -267,7 +269,7 @@ export function checkOutputShape(shape: unknown, file: string): void {
   if (!ok)
     throw new ModelFileError(
       'output-shape',
-      `the model's output is ${shapeText(shape)}; CNN Studio needs 10 units, one per digit`,
+      `the model's output is ${shapeText(shape)}; CNN Studio needs ${OUTPUT_UNITS} units, one per digit`,
       file,
     );
 }

@@ -1,6 +1,7 @@
 // The TensorFlow "Deep MNIST for experts" network, exactly, built with the tfjs layers API.
 // Layer names are stable: the worker reads kernels and feature maps by these names.
 import * as tf from '@tensorflow/tfjs';
+import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/dataset.ts';
 
 export const LAYER = {
   conv1: 'conv1',
@@ -11,9 +12,6 @@ export const LAYER = {
   fc1: 'fc1',
   logits: 'fc2',
 } as const;
-
-export const INPUT_SHAPE = [28, 28, 1] as const;
-export const NUM_CLASSES = 10;
 
 /**
  * conv 5x5x32 SAME ReLU -> maxpool 2x2/2 -> conv 5x5x64 SAME ReLU -> maxpool 2x2/2 ->
@@ -30,7 +28,7 @@ export function buildModel(seed = 42): tf.LayersModel {
   model.add(
     tf.layers.conv2d({
       name: LAYER.conv1,
-      inputShape: [...INPUT_SHAPE],
+      inputShape: [...IMAGE_SHAPE],
       filters: 32,
       kernelSize: 5,
       padding: 'same',

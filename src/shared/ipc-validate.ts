@@ -3,7 +3,8 @@
 // a renderer is treated as untrusted input, like any other process boundary.
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
 import { ValidationError, float32Array, nul, object, type Guard } from './guard.ts';
-import { IMAGE_PIXELS, testIndices, trainConfig } from './validate.ts';
+import { IMAGE_PIXELS } from './dataset.ts';
+import { testIndices, trainConfig } from './validate.ts';
 import {
   chooseFolderArg,
   exportModelArg,

@@ -36,10 +36,9 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './worker-protocol.ts';
+import { IMAGE_PIXELS } from './dataset.ts';
 
 export { ValidationError } from './guard.ts';
-
-export const IMAGE_PIXELS = 28 * 28;
 
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
 

@@ -3,9 +3,10 @@
 // probability (downloaded instead of the full logits); plain arrays, no TensorFlow.
 import type { MnistSplit } from '../data/mnist.ts';
 import { CELL_SAMPLES, WORST_WRONG, type Misclassified } from '../shared/events.ts';
+import { IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 
-const CLASSES = 10;
-const PIXELS = 784;
+const CLASSES = NUM_CLASSES;
+const PIXELS = IMAGE_PIXELS;
 
 export interface Confusion {
   /** Test images tallied: the sum of `matrix`. */

@@ -5,6 +5,7 @@ import type { MnistSplit } from '../data/mnist.ts';
 import { fillBatch } from '../data/batch.ts';
 import { logits } from '../model/cnn.ts';
 import { ConfusionTally, type Confusion } from './confusion.ts';
+import { IMAGE_PIXELS, NUM_CLASSES, batchShape } from '../shared/dataset.ts';
 
 export interface Evaluation {
   loss: number;
@@ -23,8 +24,8 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const n = Math.min(limit, split.count);
   const size = Math.min(chunk, n);
-  const xs = new Float32Array(size * 784);
-  const ys = new Float32Array(size * 10);
+  const xs = new Float32Array(size * IMAGE_PIXELS);
+  const ys = new Float32Array(size * NUM_CLASSES);
   let lossSum = 0;
   const tally = new ConfusionTally(split);
   for (let start = 0; start < n; start += size) {
@@ -32,8 +33,8 @@ export async function evaluate(
     const m = end - start;
     fillBatch(split, null, start, end, xs, ys);
     const [lossT, predT, confT] = tf.tidy(() => {
-      const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
-      const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
+      const x = tf.tensor4d(xs.subarray(0, m * IMAGE_PIXELS), batchShape(m));
+      const y = tf.tensor2d(ys.subarray(0, m * NUM_CLASSES), [m, NUM_CLASSES]);
       const out = logits(model, x);
       const loss = tf.losses.softmaxCrossEntropy(y, out, undefined, undefined, tf.Reduction.SUM);
       return [loss, out.argMax(1), tf.softmax(out).max(1)];

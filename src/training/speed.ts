@@ -8,6 +8,7 @@ import { disposeModel } from '../model/load.ts';
 import { DEFAULT_CONFIG } from '../shared/config.ts';
 import type { EngineSpeed } from '../shared/events.ts';
 import { trainStep } from './step.ts';
+import { batchShape } from '../shared/dataset.ts';
 
 const now = (): number => performance.now() / 1000;
 const noPause = (): Promise<void> => Promise.resolve();
@@ -19,11 +20,11 @@ export async function measureSpeed({
 } = {}): Promise<EngineSpeed> {
   const model = buildModel(DEFAULT_CONFIG.seed);
   compileModel(model, DEFAULT_CONFIG.learningRate);
-  const x = tf.zeros([batch, 28, 28, 1]) as tf.Tensor4D;
+  const x = tf.zeros(batchShape(batch)) as tf.Tensor4D;
   const y = tf.tidy(() =>
     tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, 10).toFloat(),
   ) as tf.Tensor2D;
-  const xt = tf.zeros([testBatch, 28, 28, 1]) as tf.Tensor4D;
+  const xt = tf.zeros(batchShape(testBatch)) as tf.Tensor4D;
   try {
     await trainStep(model, x, y, noPause); // the first step compiles kernels and grows memory
     let seconds = 0;

@@ -8,6 +8,7 @@ import type { TrainConfig } from '../shared/config.ts';
 import type { RunControl } from './control.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { trainStep, type StepResult } from './step.ts';
+import { batchShape, IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 
 export interface TrainBegin {
   trainSize: number;
@@ -72,8 +73,8 @@ export async function train(
   // The subset is the first N of a seeded shuffle, so a small subset still covers every digit.
   const subset = shuffledIndices(data.train.count, config.seed).subarray(0, trainSize);
   const order = new Uint32Array(trainSize);
-  const xs = new Float32Array(batchSize * 784);
-  const ys = new Float32Array(batchSize * 10);
+  const xs = new Float32Array(batchSize * IMAGE_PIXELS);
+  const ys = new Float32Array(batchSize * NUM_CLASSES);
   let active = start.activeSeconds ?? 0;
   let last: Evaluation = { loss: NaN, accuracy: 0 };
   const first = start.fromEpoch ?? 1;
@@ -92,8 +93,8 @@ export async function train(
       const end = Math.min(from + batchSize, trainSize);
       const m = end - from;
       fillBatch(data.train, order, from, end, xs, ys);
-      const x = tf.tensor4d(xs.subarray(0, m * 784), [m, 28, 28, 1]);
-      const y = tf.tensor2d(ys.subarray(0, m * 10), [m, 10]);
+      const x = tf.tensor4d(xs.subarray(0, m * IMAGE_PIXELS), batchShape(m));
+      const y = tf.tensor2d(ys.subarray(0, m * NUM_CLASSES), [m, NUM_CLASSES]);
       let step: StepResult;
       try {
         step = await trainStep(model, x, y, yieldToEventLoop);

@@ -7,12 +7,12 @@
 // layers' weights, i.e. the real model's.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
-import { INPUT_SHAPE, LAYER } from '../model/cnn.ts';
+import { LAYER } from '../model/cnn.ts';
 import type { ConvLayerName, TestImage } from '../shared/events.ts';
 import type { FeatureMaps, Inspection } from '../shared/worker-protocol.ts';
+import { IMAGE_PIXELS, batchShape } from '../shared/dataset.ts';
 
 const MAP_LAYERS: readonly ConvLayerName[] = [LAYER.conv1, LAYER.conv2];
-const PIXELS = 784;
 
 const probes = new WeakMap<tf.LayersModel, tf.LayersModel>();
 
@@ -36,7 +36,7 @@ function probeOf(model: tf.LayersModel): tf.LayersModel {
 export async function inspect(model: tf.LayersModel, pixels: Float32Array): Promise<Inspection> {
   const probe = probeOf(model);
   const outputs = tf.tidy(() => {
-    const x = tf.tensor4d(pixels, [1, ...INPUT_SHAPE]);
+    const x = tf.tensor4d(pixels, batchShape(1));
     const out = probe.predict(x) as tf.Tensor[];
     const logits = out.pop()!;
     return [...out, tf.softmax(logits)];
@@ -63,7 +63,7 @@ export function testImages(split: MnistSplit, indices: readonly number[]): TestI
     return {
       index,
       label: split.labels[index]!,
-      pixels: split.images.slice(index * PIXELS, (index + 1) * PIXELS),
+      pixels: split.images.slice(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS),
     };
   });
 }

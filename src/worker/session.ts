@@ -27,6 +27,7 @@ import {
   type Trained,
 } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
+import { batchShape } from '../shared/dataset.ts';
 
 const refuse = (code: ErrorCode, message: string, detail?: string): never => {
   throw new EnvelopeError(envelope(code, message, detail));
@@ -356,7 +357,7 @@ export class TrainingSession {
 
   private async predict(pixels: Float32Array): Promise<{ probabilities: number[] }> {
     const model = this.currentModel();
-    const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, [1, 28, 28, 1])));
+    const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, batchShape(1))));
     const values = Array.from(await out.data());
     out.dispose();
     return { probabilities: values };

@@ -25,6 +25,7 @@
 //     and the box keeps its crisp 20 px. If that shift would push ink off the field (a very
 //     lopsided shape), the box is moved back just inside instead: ink is never cut off.
 //  5. Output: 784 floats in [0, 1], row-major, ink = 1 (white on black, like MNIST).
+import { IMAGE_WIDTH } from '$shared/dataset.ts';
 
 export interface ImageLike {
   width: number;
@@ -46,10 +47,12 @@ export interface Preprocessed {
   centre: [number, number];
 }
 
-export const SIZE = 28;
-export const BOX = 20;
-/** The centre of the 28×28 field in pixel-centre coordinates. */
-export const CENTRE = 14;
+/** The field the network sees (square, as MNIST's is). */
+export const SIZE = IMAGE_WIDTH;
+/** MNIST's recipe: each digit was scaled to fit 20×20, then centred in the 28×28 field. */
+export const BOX = Math.round((SIZE * 20) / 28);
+/** The centre of the field in pixel-centre coordinates. */
+export const CENTRE = SIZE / 2;
 
 /** Ink 0..1 per pixel of an RGBA image. */
 export function inkOf(image: ImageLike, channel: InkChannel = 'alpha'): Float32Array {

@@ -1,6 +1,11 @@
 // Pure helpers for the models panel: how a saved model and the checkpoint are described, and
 // the name a new save suggests. No Svelte here, so plain Node tests cover it.
-import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
+import {
+  MODEL_NAME_MAX,
+  sameModelName,
+  type CheckpointInfo,
+  type ModelInfo,
+} from '$shared/models.ts';
 import { plural } from './derive.ts';
 
 export function formatBytes(bytes: number): string {
@@ -49,13 +54,14 @@ export function checkpointSummary(c: CheckpointInfo | null, runActive = false): 
 }
 
 /** A free name like "digits (2)" for saving again without replacing. */
-export function freeName(base: string, taken: readonly string[], max = 64): string {
-  const lower = new Set(taken.map((t) => t.toLowerCase()));
-  if (!lower.has(base.toLowerCase())) return base;
+/** Names compare as the host compares them (sameModelName), within the host's length limit. */
+export function freeName(base: string, taken: readonly string[], max = MODEL_NAME_MAX): string {
+  const isTaken = (name: string): boolean => taken.some((t) => sameModelName(t, name));
+  if (!isTaken(base)) return base;
   for (let i = 2; ; i++) {
     const suffix = ` (${i})`;
     const name = `${base.slice(0, max - suffix.length).trimEnd()}${suffix}`;
-    if (!lower.has(name.toLowerCase())) return name;
+    if (!isTaken(name)) return name;
   }
 }
 
