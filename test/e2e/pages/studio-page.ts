@@ -1,14 +1,13 @@
 // The CNN Studio window as the specs see it: stable test ids only, so a restyle does not break the
 // suite. Works on a browser tab and on an Electron window alike (both are a Playwright Page).
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { ConfigKey } from '../../../renderer/src/lib/state/config-form.ts';
+import type { RunState } from '../../../renderer/src/lib/state/reducer.ts';
 
-export type ConfigKey =
-  'epochs' | 'batchSize' | 'learningRate' | 'trainLimit' | 'testLimit' | 'seed';
+export type { ConfigKey, RunState };
 
 /** What to type into the settings form; numbers are typed as written, strings verbatim. */
 export type Settings = Partial<Record<ConfigKey, number | string>>;
-
-export type RunState = 'idle' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
 
 export class StudioPage {
   readonly connection: Locator;
