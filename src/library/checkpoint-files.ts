@@ -245,7 +245,11 @@ export async function readCheckpointInfo(
       problem: e.problem,
     };
   }
-  if (meta === null) return null;
+  return meta === null ? null : checkpointInfoOf(meta);
+}
+
+/** What the models panel shows about a sound checkpoint. */
+export function checkpointInfoOf(meta: CheckpointMeta): CheckpointInfo {
   return {
     runId: meta.runId,
     createdAt: meta.createdAt,

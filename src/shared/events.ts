@@ -1,6 +1,7 @@
 // What a training run reports. Worker -> host -> renderer, unchanged. Plain numbers and typed arrays.
 import type { EngineChoice, EngineName, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
+import type { CheckpointInfo } from './models.ts';
 
 export interface EngineInfo {
   name: EngineName;
@@ -132,5 +133,12 @@ export type TrainingEvent =
    * After each epoch's events: the checkpoint for `epoch` was written (error null), or could not
    * be (e.g. a full disk); the run goes on either way and the previous checkpoint stays intact.
    */
-  | { type: 'checkpoint'; runId: string; epoch: number; error: ErrorEnvelope | null }
+  | {
+      type: 'checkpoint';
+      runId: string;
+      epoch: number;
+      error: ErrorEnvelope | null;
+      /** What the models panel shows about the checkpoint just written (null when it failed). */
+      info: CheckpointInfo | null;
+    }
   | { type: 'failed'; runId: string | null; error: ErrorEnvelope };

@@ -37,6 +37,7 @@ import {
   type WorkerRequest,
 } from './worker-protocol.ts';
 import { IMAGE_PIXELS } from './dataset.ts';
+import type { CheckpointInfo } from './models.ts';
 
 export { ValidationError } from './guard.ts';
 
@@ -163,6 +164,17 @@ export const errorEnvelope: Guard<ErrorEnvelope> = shape(
   }),
 );
 
+export const checkpointInfo: Guard<CheckpointInfo> = object({
+  runId: nullable(runId),
+  createdAt: nullable(str(100)),
+  engine: nullable(str(100)),
+  config: nullable(trainConfig),
+  epochsCompleted: int(0),
+  testAccuracy: nullable(num(0, 1)),
+  resumable: bool,
+  problem: nullable(str(MAX_ERROR_MESSAGE)),
+});
+
 const engineInfo: Guard<EngineInfo> = object({
   name: engineName,
   label: str(200),
@@ -275,6 +287,7 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       runId,
       epoch: int(1),
       error: nullable(errorEnvelope),
+      info: nullable(checkpointInfo),
     }),
     failed: object({ type: literal('failed'), runId: nullable(runId), error: errorEnvelope }),
   }),

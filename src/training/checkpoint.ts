@@ -94,7 +94,7 @@ export async function writeCheckpoint(
   model: tf.LayersModel,
   state: CheckpointState,
   options: AtomicOptions = {},
-): Promise<{ dir: string; bytes: number }> {
+): Promise<{ dir: string; bytes: number; meta: CheckpointMeta }> {
   const artifacts = await modelArtifacts(model);
   const optimizer = await optimizerState(model);
   const createdAt = new Date().toISOString();
@@ -118,7 +118,7 @@ export async function writeCheckpoint(
     epochsTrained: state.epochsCompleted,
     testAccuracy: state.history.epochs.at(-1)?.testAccuracy ?? null,
   };
-  return writeDirAtomic(
+  const written = await writeDirAtomic(
     dir,
     [
       { name: WEIGHTS_BIN, data: new Uint8Array(artifacts.weightData) },
@@ -129,6 +129,7 @@ export async function writeCheckpoint(
     ],
     options,
   );
+  return { ...written, meta };
 }
 
 /**

@@ -19,6 +19,7 @@ import { EnvelopeError, envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { trainConfig } from '../shared/validate.ts';
 import { restoreFromCheckpoint, writeCheckpoint } from '../training/checkpoint.ts';
+import { checkpointInfoOf } from '../library/checkpoint-files.ts';
 
 const badModel = (e: unknown, doing: string): unknown =>
   e instanceof ModelFileError
@@ -185,7 +186,7 @@ export class RunRecorder {
   ): Promise<Event<'checkpoint'>> {
     const { runId, epoch } = run;
     try {
-      await writeCheckpoint(dir, model, {
+      const { meta } = await writeCheckpoint(dir, model, {
         runId,
         engine: run.engine,
         config: run.config,
@@ -196,7 +197,7 @@ export class RunRecorder {
           batches: this.batches.filter((b) => b.epoch <= epoch),
         },
       });
-      return { type: 'checkpoint', runId, epoch, error: null };
+      return { type: 'checkpoint', runId, epoch, error: null, info: checkpointInfoOf(meta) };
     } catch (e) {
       return {
         type: 'checkpoint',
@@ -207,6 +208,7 @@ export class RunRecorder {
           `save the checkpoint after epoch ${epoch}`,
           'Training goes on; the previous checkpoint is unchanged.',
         ),
+        info: null,
       };
     }
   }

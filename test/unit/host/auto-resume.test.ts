@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AutoResume } from '../../../src/host/auto-resume.ts';
+import { readCheckpointInfo } from '../../../src/library/checkpoint-files.ts';
 import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
@@ -43,7 +44,12 @@ test('a stuck worker mid-run is replaced and the run continues from its checkpoi
   try {
     const start = await host.request({ type: 'start', config: CONFIG });
     assert.ok(start.ok, JSON.stringify(start));
-    await seen((e) => e.type === 'checkpoint' && e.epoch === 1 && e.error === null);
+    const saved = await seen((e) => e.type === 'checkpoint' && e.epoch === 1 && e.error === null);
+    // The event carries what the models panel shows, as reading the folder would give it.
+    assert.ok(saved.type === 'checkpoint' && saved.info !== null);
+    assert.deepEqual(saved.info, await readCheckpointInfo(join(dir, 'checkpoint')));
+    assert.equal(saved.info.epochsCompleted, 1);
+    assert.equal(saved.info.resumable, true);
     // Asked while it is busy in a batch, the worker cannot answer within 1 ms: it counts as stuck.
     let r = await host.request({ type: 'status' }, 1);
     while (r.ok) r = await host.request({ type: 'status' }, 1);

@@ -42,8 +42,9 @@ export class ModelsState {
         this.loaded = null;
       }
       if (e.type === 'checkpoint') {
+        // The event says what was written; a failed write leaves the previous checkpoint.
         this.checkpointError = e.error;
-        void this.refreshCheckpoint();
+        if (e.info !== null) this.checkpoint = e.info;
       }
       // A run that ends in any way may leave something to resume (or no longer).
       if (e.type === 'finished' || e.type === 'stopped' || e.type === 'failed')
