@@ -9,6 +9,7 @@ import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
 import { recoverDir } from '../library/atomic.ts';
 import { duration, epochs, pct, progressLine } from './format.ts';
 import { assertNever } from '../shared/guard.ts';
+import { ModelService } from '../host/model-service.ts';
 
 function parse(): TrainArgs {
   try {
@@ -148,7 +149,10 @@ async function main(): Promise<number> {
     }
   }
   if (args.save && trained) {
-    const saved = await host.models.save({ name: args.save, overwrite: false });
+    const saved = await new ModelService(host, host.dirs).save({
+      name: args.save,
+      overwrite: false,
+    });
     if (saved.ok)
       console.log(`model saved as "${saved.value.name}" in ${args.models ?? 'the models folder'}`);
     else {

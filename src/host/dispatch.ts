@@ -5,6 +5,7 @@ import { envelope } from '../shared/errors.ts';
 import { ValidationError, assertNever } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
 import { noFolders, type FolderPicker } from './folders.ts';
+import { ModelService } from './model-service.ts';
 import type { TrainingHost } from './training-host.ts';
 
 /** Validates and answers one request. Never throws and never rejects: errors are envelopes. */
@@ -17,7 +18,12 @@ export interface DispatchOptions {
   onModelsFolder?: (dir: string) => Promise<void>;
 }
 
+/**
+ * The models service depends on the host (it asks the worker to save, load and check), never
+ * the other way round: the dispatcher owns it, one per window's dispatcher.
+ */
 export function createDispatcher(host: TrainingHost, options: DispatchOptions = {}): Dispatch {
+  const models = new ModelService(host, host.dirs);
   const folders = options.folders ?? noFolders();
   const remember = options.onModelsFolder ?? (async () => {});
   return async (channel, arg) => {
@@ -29,7 +35,7 @@ export function createDispatcher(host: TrainingHost, options: DispatchOptions = 
       return { ok: false, error: envelope('BAD_REQUEST', message) };
     }
     try {
-      return await route(host, request, folders, remember);
+      return await route(host, models, request, folders, remember);
     } catch (e) {
       // The host answers with envelopes; reaching this is a bug, but the caller still gets data.
       const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -43,6 +49,7 @@ export function createDispatcher(host: TrainingHost, options: DispatchOptions = 
 
 async function route(
   host: TrainingHost,
+  models: ModelService,
   r: Invoke,
   folders: FolderPicker,
   remember: (dir: string) => Promise<void>,
@@ -66,25 +73,25 @@ async function route(
     case 'data:test-images':
       return host.request({ type: 'test-images', indices: r.arg.indices });
     case 'model:list':
-      return host.models.list();
+      return models.list();
     case 'model:save':
-      return host.models.save(r.arg);
+      return models.save(r.arg);
     case 'model:load':
-      return host.models.load(r.arg);
+      return models.load(r.arg);
     case 'model:rename':
-      return host.models.rename(r.arg);
+      return models.rename(r.arg);
     case 'model:delete':
-      return host.models.delete(r.arg);
+      return models.delete(r.arg);
     case 'model:export':
-      return host.models.export(r.arg, folders);
+      return models.export(r.arg, folders);
     case 'model:import':
-      return host.models.import(r.arg, folders);
+      return models.import(r.arg, folders);
     case 'model:choose-folder':
-      return host.models.chooseFolder(r.arg, folders, remember);
+      return models.chooseFolder(r.arg, folders, remember);
     case 'training:checkpoint':
-      return host.models.checkpoint();
+      return models.checkpoint();
     case 'training:resume-checkpoint':
-      return host.models.resumeCheckpoint();
+      return host.request({ type: 'resume-checkpoint' });
     default:
       return assertNever(r, 'channel');
   }

@@ -11,6 +11,7 @@ import type {
   ChooseFolderArg,
   ExportModelArg,
   ImportModelArg,
+  ModelDirs,
   ModelInfo,
   ModelList,
   ModelNameArg,
@@ -19,13 +20,6 @@ import type {
 } from '../shared/models.ts';
 import type { FolderPicker } from './folders.ts';
 import type { TrainingHost } from './training-host.ts';
-
-export interface ModelDirs {
-  /** The models folder; null: model:* requests are refused (e.g. a bare test host). */
-  modelsDir: string | null;
-  /** The checkpoint folder the worker writes; null: no checkpoints. */
-  checkpointDir: string | null;
-}
 
 async function attempt<T>(doing: string, fn: () => Promise<T>, unchanged = ''): Promise<Result<T>> {
   try {
@@ -160,9 +154,5 @@ export class ModelService {
     return attempt('read the checkpoint', async () =>
       this.dirs.checkpointDir === null ? null : readCheckpointInfo(this.dirs.checkpointDir),
     );
-  }
-
-  resumeCheckpoint(): Promise<Result<{ runId: string }>> {
-    return this.host.request({ type: 'resume-checkpoint' });
   }
 }

@@ -6,6 +6,7 @@ import type { AppStatus, Result } from '../shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import { ValidationError, workerMessage, workerRequest } from '../shared/validate.ts';
+import type { ModelDirs } from '../shared/models.ts';
 import type {
   WorkerCommand,
   WorkerReplies,
@@ -13,7 +14,6 @@ import type {
   WorkerStatus,
 } from '../shared/worker-protocol.ts';
 import { AutoResume } from './auto-resume.ts';
-import { ModelService } from './model-service.ts';
 import { RunHistory } from './run-history.ts';
 import { assertNever } from '../shared/guard.ts';
 
@@ -52,17 +52,16 @@ export class TrainingHost {
   private readonly history = new RunHistory();
   private engine: EngineInfo | null = null;
   private closing = false;
-  private modelService: ModelService | null = null;
   private readonly autoResume = new AutoResume();
 
   constructor(private readonly options: HostOptions) {}
 
-  /** Saved models and the checkpoint (src/host/model-service.ts). */
-  get models(): ModelService {
-    return (this.modelService ??= new ModelService(this, {
+  /** The folders this host's worker writes to, for src/host/model-service.ts. */
+  get dirs(): ModelDirs {
+    return {
       modelsDir: this.options.modelsDir ?? null,
       checkpointDir: this.options.checkpointDir ?? null,
-    }));
+    };
   }
 
   /** Subscribe to training events; returns the unsubscribe function. */

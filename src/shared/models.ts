@@ -8,6 +8,14 @@ export const MODEL_NAME_MAX = 64;
 /** Longest folder path a renderer may type (browser mode only; the desktop app uses a dialog). */
 export const FOLDER_PATH_MAX = 4096;
 
+/** Where the worker writes saved models and the checkpoint. */
+export interface ModelDirs {
+  /** The models folder; null: model:* requests are refused (e.g. a bare test host). */
+  modelsDir: string | null;
+  /** The checkpoint folder the worker writes; null: no checkpoints. */
+  checkpointDir: string | null;
+}
+
 /** One model in the library. Everything but the name is read from its model.json. */
 export interface ModelInfo {
   /** The folder name inside the models folder; unique, case-insensitively. */
