@@ -7,8 +7,6 @@ import type { EngineChoice, EngineName } from '../shared/config.ts';
 import type { EngineInfo } from '../shared/events.ts';
 import { EngineError, briefly } from './errors.ts';
 
-export { EngineError } from './errors.ts';
-
 /** tfjs's backend name for each engine. */
 const BACKEND: Record<EngineName, string> = { native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 const PREFERENCE: readonly EngineName[] = ['native', 'wasm', 'cpu'];

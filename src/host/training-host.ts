@@ -5,7 +5,8 @@ import type { EngineChoice } from '../shared/config.ts';
 import type { AppStatus, Result } from '../shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
-import { ValidationError, workerMessage, workerRequest } from '../shared/validate.ts';
+import { ValidationError } from '../shared/guard.ts';
+import { workerMessage, workerRequest } from '../shared/validate.ts';
 import type { ModelDirs } from '../shared/models.ts';
 import type {
   WorkerCommand,

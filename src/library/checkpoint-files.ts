@@ -13,7 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TrainConfig } from '../shared/config.ts';
 import type { EpochResult } from '../shared/events.ts';
-import { trainConfig, type ValidationError } from '../shared/validate.ts';
+import type { ValidationError } from '../shared/guard.ts';
+import { trainConfig } from '../shared/validate.ts';
 import type { CheckpointInfo } from '../shared/models.ts';
 import { recoverDir, type AtomicOptions } from './atomic.ts';
 import {

@@ -39,8 +39,6 @@ import {
 import { IMAGE_PIXELS } from './dataset.ts';
 import type { CheckpointInfo } from './models.ts';
 
-export { ValidationError } from './guard.ts';
-
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
 
 export const trainConfig: Guard<TrainConfig> = (v, p) => {

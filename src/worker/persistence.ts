@@ -13,7 +13,6 @@ import {
 import { libraryError, storageError } from '../library/errors.ts';
 import { ModelFileError, metaOf } from '../library/model-files.ts';
 import { disposeModel, loadModelFolder } from '../model/load.ts';
-export { disposeModel } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import { EnvelopeError, envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';

@@ -21,13 +21,13 @@ import { basename } from 'node:path';
 import {
   RunRecorder,
   checkModelFolder,
-  disposeModel,
   loadForSession,
   resumable,
   type Trained,
 } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
 import { batchShape } from '../shared/dataset.ts';
+import { disposeModel } from '../model/load.ts';
 
 const refuse = (code: ErrorCode, message: string, detail?: string): never => {
   throw new EnvelopeError(envelope(code, message, detail));

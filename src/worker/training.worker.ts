@@ -1,7 +1,8 @@
 // The training thread: the only place that loads TensorFlow. Thin plumbing over TrainingSession.
 import { parentPort } from 'node:worker_threads';
 import { envelope } from '../shared/errors.ts';
-import { ValidationError, workerCommand } from '../shared/validate.ts';
+import { ValidationError } from '../shared/guard.ts';
+import { workerCommand } from '../shared/validate.ts';
 import type { WorkerMessage } from '../shared/worker-protocol.ts';
 import { TrainingSession, internal } from './session.ts';
 import { assertNever } from '../shared/guard.ts';

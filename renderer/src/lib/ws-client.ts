@@ -24,14 +24,8 @@ import type {
 } from '$shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
-import { isPlainObject } from '$shared/guard.ts';
-import {
-  ValidationError,
-  errorEnvelope,
-  inspection,
-  testImages,
-  trainingEvent,
-} from '$shared/validate.ts';
+import { ValidationError, isPlainObject } from '$shared/guard.ts';
+import { errorEnvelope, inspection, testImages, trainingEvent } from '$shared/validate.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 
 /** The part of the browser's WebSocket this client uses. */

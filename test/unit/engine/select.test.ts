@@ -1,15 +1,11 @@
 // Engine selection (src/engine/select.ts). Backends are process-global: node --test gives this
 // file its own process, and each test states the backend it expects.
 import assert from 'node:assert/strict';
+import { EngineError } from '../../../src/engine/errors.ts';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import {
-  EngineError,
-  engineFromEnv,
-  selectEngine,
-  wasmThreads,
-} from '../../../src/engine/select.ts';
+import { engineFromEnv, selectEngine, wasmThreads } from '../../../src/engine/select.ts';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import type { EngineChoice } from '../../../src/shared/config.ts';
 
