@@ -4,7 +4,7 @@
 // error envelopes, and what the browser client revives from the wire.
 import fc from 'fast-check';
 import { test } from 'node:test';
-import { reviveEvent } from '../../../renderer/src/lib/ws-client.ts';
+import { reviveEvent } from '../../../renderer/src/lib/wire-decode.ts';
 import { DEFAULT_CONFIG } from '../../../src/shared/config.ts';
 import { INVOKE_CHANNELS } from '../../../src/shared/contract.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';

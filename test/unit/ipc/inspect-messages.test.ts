@@ -16,11 +16,8 @@ import {
 } from '../../../src/shared/validate.ts';
 import type { Inspection } from '../../../src/shared/worker-protocol.ts';
 import { initialView, reduce } from '../../../renderer/src/lib/state/reducer.ts';
-import {
-  createWsClient,
-  reviveEvent,
-  type SocketLike,
-} from '../../../renderer/src/lib/ws-client.ts';
+import { reviveEvent } from '../../../renderer/src/lib/wire-decode.ts';
+import { createWsClient, type SocketLike } from '../../../renderer/src/lib/ws-client.ts';
 import { started } from '../renderer/fixtures.ts';
 
 type Evaluation = Extract<TrainingEvent, { type: 'evaluation' }>;
