@@ -36,7 +36,7 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './worker-protocol.ts';
-import { IMAGE_PIXELS } from './dataset.ts';
+import { IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
 import type { CheckpointInfo } from './models.ts';
 
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
@@ -101,12 +101,16 @@ const featureMaps: Guard<FeatureMaps> = (v, p) => {
 };
 
 /** The answer to model:inspect: ten probabilities and the conv feature maps. */
+/** One probability per class, each in [0, 1]. */
+export const probabilities: Guard<number[]> = (v, p) => {
+  const a = array(num(0, 1), NUM_CLASSES)(v, p);
+  if (a.length !== NUM_CLASSES)
+    throw new ValidationError(p, `expected ${NUM_CLASSES} probabilities`);
+  return a;
+};
+
 export const inspection: Guard<Inspection> = object({
-  probabilities: (v, p) => {
-    const a = array(num(0, 1), 10)(v, p);
-    if (a.length !== 10) throw new ValidationError(p, 'expected 10 probabilities');
-    return a;
-  },
+  probabilities,
   maps: array(featureMaps, 2),
 });
 
@@ -173,7 +177,7 @@ export const checkpointInfo: Guard<CheckpointInfo> = object({
   problem: nullable(str(MAX_ERROR_MESSAGE)),
 });
 
-const engineInfo: Guard<EngineInfo> = object({
+export const engineInfo: Guard<EngineInfo> = object({
   name: engineName,
   label: str(200),
   reason: str(2000),

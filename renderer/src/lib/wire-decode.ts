@@ -3,11 +3,12 @@
 // (NaN or Infinity on the server) NaN. Everything is then checked with the shared guards, the
 // same ones that check IPC, before anyone sees it. The socket, retries and requests are in
 // ws-client.ts.
-import type { AppStatus, InvokeChannel } from '$shared/contract.ts';
+import type { InvokeChannel, InvokeResult } from '$shared/contract.ts';
+import { invokeResult } from '$shared/result-validate.ts';
 import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
 import { ValidationError, isPlainObject } from '$shared/guard.ts';
-import { errorEnvelope, inspection, testImages, trainingEvent } from '$shared/validate.ts';
+import { errorEnvelope, trainingEvent } from '$shared/validate.ts';
 
 export function describe(e: unknown): string {
   return e instanceof ValidationError || e instanceof Error ? e.message : String(e);
@@ -58,42 +59,38 @@ function withBytes(image: unknown): unknown {
     : image;
 }
 
-/** model:inspect: feature-map values back to Float32Arrays, then the shared guard. */
+/** model:inspect: feature-map values back to Float32Arrays. */
 function reviveInspection(value: unknown): unknown {
-  let v = value;
-  if (isPlainObject(v) && Array.isArray(v['maps']))
-    v = {
-      ...v,
-      maps: v['maps'].map((m: unknown) =>
-        isPlainObject(m) && isNumberArray(m['values'])
-          ? { ...m, values: Float32Array.from(m['values']) }
-          : m,
-      ),
-    };
-  return inspection(v, 'value');
-}
-
-function reviveEngine(engine: unknown): NonNullable<AppStatus['engine']> {
-  const checked = trainingEvent({ type: 'engine', engine }, 'value');
-  if (checked.type !== 'engine') throw new ValidationError('value.engine', 'expected engine info');
-  return checked.engine;
-}
-
-export function reviveValue(channel: InvokeChannel, value: unknown): unknown {
-  if (channel === 'model:inspect') return reviveInspection(value);
-  if (channel === 'data:test-images')
-    return testImages(Array.isArray(value) ? value.map(withBytes) : value, 'value');
-  if (channel !== 'training:status') return value;
-  if (!isPlainObject(value)) throw new ValidationError('value', 'expected an object');
-  const { engine, worker, history } = value;
-  if (!Array.isArray(history)) throw new ValidationError('value.history', 'expected an array');
-  if (!isPlainObject(worker) || typeof worker['state'] !== 'string')
-    throw new ValidationError('value.worker', 'expected a worker status');
-  // The engine is checked with the same guard as an `engine` event's.
-  const status: AppStatus = {
-    engine: engine === null ? null : reviveEngine(engine),
-    worker: worker as unknown as AppStatus['worker'],
-    history: history.map((e, i) => reviveEvent(e, `value.history[${i}]`)),
+  if (!isPlainObject(value) || !Array.isArray(value['maps'])) return value;
+  return {
+    ...value,
+    maps: value['maps'].map((m: unknown) =>
+      isPlainObject(m) && isNumberArray(m['values'])
+        ? { ...m, values: Float32Array.from(m['values']) }
+        : m,
+    ),
   };
-  return status;
+}
+
+/** What JSON did to an answer, undone, before the channel's guard checks it. */
+function revive(channel: InvokeChannel, value: unknown): unknown {
+  switch (channel) {
+    case 'model:inspect':
+      return reviveInspection(value);
+    case 'data:test-images':
+      return Array.isArray(value) ? value.map(withBytes) : value;
+    case 'training:status':
+      if (!isPlainObject(value) || !Array.isArray(value['history'])) return value;
+      return {
+        ...value,
+        history: value['history'].map((e, i) => reviveEvent(e, `value.history[${i}]`)),
+      };
+    default:
+      return value;
+  }
+}
+
+/** Every answer, whatever its channel, is checked by that channel's guard (result-validate.ts). */
+export function reviveValue<C extends InvokeChannel>(channel: C, value: unknown): InvokeResult<C> {
+  return invokeResult[channel](revive(channel, value), 'value') as InvokeResult<C>;
 }

@@ -146,6 +146,46 @@ describe('ws client: requests', () => {
     assert.equal(r.ok, false);
     if (!r.ok) assert.equal(r.error.code, 'BAD_REQUEST');
   });
+
+  it("checks every channel's answer, not only three: a malformed model list is refused", async () => {
+    const t = setup();
+    t.socket().open();
+    const model = {
+      name: 'digits',
+      createdAt: '2026-11-30T18:00:00.000Z',
+      engine: 'wasm',
+      config: null,
+      epochsTrained: 1,
+      testAccuracy: 0.9,
+      bytes: 12_800_000,
+      problem: null,
+    };
+    const good = t.client.invoke('model:list', null);
+    t.socket().receive({
+      kind: 'result',
+      id: 1,
+      result: { ok: true, value: { folder: '/m', models: [model] } },
+    });
+    assert.deepEqual(await good, { ok: true, value: { folder: '/m', models: [model] } });
+
+    const bad = t.client.invoke('model:list', null);
+    t.socket().receive({
+      kind: 'result',
+      id: 2,
+      result: { ok: true, value: { folder: '/m', models: [{ ...model, bytes: 'many' }] } },
+    });
+    const r = await bad;
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.equal(r.error.code, 'BAD_REQUEST');
+      assert.match(r.error.message, /answer to model:list could not be read/);
+      assert.match(r.error.detail ?? '', /value\.models\[0\]\.bytes/);
+    }
+
+    const stop = t.client.invoke('training:stop', null);
+    t.socket().receive({ kind: 'result', id: 3, result: { ok: true, value: { surprise: 1 } } });
+    assert.equal((await stop).ok, false, 'even a null answer is checked');
+  });
 });
 
 describe('ws client: events', () => {

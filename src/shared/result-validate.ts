@@ -1,0 +1,68 @@
+// Checks for what the host answers, one guard per invoke channel, as ipc-validate.ts checks what
+// a window asks. Browser mode runs every answer through these before the app sees it, so a
+// malformed answer is an error in words, not a crash somewhere in a panel.
+import type { InvokeChannel, InvokeResult } from './contract.ts';
+import { MAX_ERROR_MESSAGE } from './errors.ts';
+import { array, bool, literal, nul, nullable, num, object, str, type Guard } from './guard.ts';
+import { MODEL_NAME_MAX, type ModelInfo, type ModelList } from './models.ts';
+import {
+  checkpointInfo,
+  engineInfo,
+  inspection,
+  probabilities,
+  testImages,
+  trainConfig,
+  trainingEvent,
+} from './validate.ts';
+import type { WorkerStatus } from './worker-protocol.ts';
+
+const path = str(4096);
+const started = object({ runId: str(100) });
+
+export const workerStatus: Guard<WorkerStatus> = object({
+  state: literal('idle', 'running', 'paused'),
+  runId: nullable(str(100)),
+  hasModel: bool,
+});
+
+export const modelInfo: Guard<ModelInfo> = object({
+  name: str(MODEL_NAME_MAX * 4),
+  createdAt: nullable(str(100)),
+  engine: nullable(str(100)),
+  config: nullable(trainConfig),
+  epochsTrained: nullable(num(0)),
+  testAccuracy: nullable(num()),
+  bytes: num(0),
+  problem: nullable(str(MAX_ERROR_MESSAGE)),
+});
+
+export const modelList: Guard<ModelList> = object({
+  folder: path,
+  models: array(modelInfo),
+});
+
+/** One guard per channel; the mapped type makes a missing channel a type error. */
+export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C>> } = {
+  'training:start': started,
+  'training:pause': nul,
+  'training:resume': nul,
+  'training:stop': nul,
+  'training:status': object({
+    engine: nullable(engineInfo),
+    worker: workerStatus,
+    history: array(trainingEvent),
+  }),
+  'model:predict': object({ probabilities }),
+  'model:inspect': inspection,
+  'data:test-images': testImages,
+  'model:list': modelList,
+  'model:save': modelInfo,
+  'model:load': modelInfo,
+  'model:rename': modelInfo,
+  'model:delete': nul,
+  'model:export': nullable(object({ dir: path })),
+  'model:import': nullable(modelInfo),
+  'model:choose-folder': nullable(modelList),
+  'training:checkpoint': nullable(checkpointInfo),
+  'training:resume-checkpoint': started,
+};
