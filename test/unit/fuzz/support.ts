@@ -42,7 +42,12 @@ export async function property<T>(
   const result = await fc.check(
     fc.asyncProperty(arbitrary, async (input) => {
       tally.tried++;
-      const outcome = await handled(input);
+      let outcome: true | string;
+      try {
+        outcome = await handled(input);
+      } catch (e) {
+        outcome = `threw ${String(e).slice(0, 500)}`;
+      }
       if (outcome === true) {
         tally.handled++;
         return true;

@@ -19,6 +19,7 @@ import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import { MAX_PAYLOAD } from '../../../src/host/ws-transport.ts';
 import type { InvokeChannel } from '../../../src/shared/contract.ts';
+import { invokeResult } from '../../../src/shared/result-validate.ts';
 import { errorEnvelope, trainingEvent } from '../../../src/shared/validate.ts';
 import { saveRealModel, tempRoot } from '../library/model-fixture.ts';
 import { batch } from '../renderer/fixtures.ts';
@@ -167,11 +168,22 @@ describe('the WebSocket wire under fuzzing', () => {
   });
 });
 
+const MODEL_INFO = {
+  name: 'digits',
+  createdAt: '2026-11-30T18:00:00.000Z',
+  engine: 'wasm',
+  config: null,
+  epochsTrained: 1,
+  testAccuracy: 0.9,
+  bytes: 12_800_000,
+  problem: null,
+};
+
 describe('the browser client under fuzzing', () => {
   let wss: WebSocketServer;
   let url: string;
-  /** What the hostile server sends before the real answer to the next request. */
-  let hostile: (id: number) => string[] = () => [];
+  /** What the hostile server sends before its answer to the next request, and that answer. */
+  let hostile: { frames: string[]; value: unknown } = { frames: [], value: null };
 
   before(async () => {
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -180,8 +192,8 @@ describe('the browser client under fuzzing', () => {
     wss.on('connection', (ws) =>
       ws.on('message', (d) => {
         const { id } = JSON.parse(String(d)) as { id: number };
-        for (const f of hostile(id)) ws.send(f);
-        ws.send(JSON.stringify({ kind: 'result', id, result: { ok: true, value: null } }));
+        for (const f of hostile.frames) ws.send(f);
+        ws.send(JSON.stringify({ kind: 'result', id, result: { ok: true, value: hostile.value } }));
       }),
     );
   });
@@ -216,16 +228,36 @@ describe('the browser client under fuzzing', () => {
         result: { ok: false, error: { code: 'BUSY', message: 'x' } },
       }).map((v) => JSON.stringify(v) ?? ''),
     );
+    // The answer itself: a near-miss of a real answer for one of these channels.
+    const model = { ...MODEL_INFO };
+    const real: [InvokeChannel, unknown][] = [
+      [
+        'training:status',
+        { engine: null, worker: { state: 'idle', runId: null, hasModel: false }, history: [] },
+      ],
+      ['training:stop', null],
+      ['training:start', { runId: 'r' }],
+      ['model:list', { folder: '/m', models: [model] }],
+      ['model:save', model],
+      ['model:predict', { probabilities: Array.from({ length: 10 }, () => 0.1) }],
+      ['model:export', { dir: '/x' }],
+      ['training:checkpoint', null],
+    ];
+    const reply = fc
+      .constantFrom(...real)
+      .chain(([channel, value]) => nearMiss(value).map((v) => [channel, v] as const));
     await property(
       'client frames',
-      fc.array(answer, { minLength: 1, maxLength: 3 }),
-      async (sent) => {
-        hostile = () => sent;
+      fc.tuple(fc.array(answer, { maxLength: 3 }), reply),
+      async ([frames, [channel, value]]) => {
+        hostile = { frames, value };
         events.length = 0;
         problems.length = 0;
-        const r = await client.invoke('training:status', null);
+        const r = await client.invoke(channel, null as never);
         if (thrown !== null) return `threw ${String(thrown)}`;
-        if (!r.ok) errorEnvelope(r.error, 'error');
+        // What reaches the app is an error, or an answer its channel's guard accepts.
+        if (r.ok) invokeResult[channel](r.value, 'value');
+        else errorEnvelope(r.error, 'error');
         for (const e of events) trainingEvent(e, 'event');
         for (const p of problems) errorEnvelope(p, 'problem'); // shown to the user: bounded
         return true;
