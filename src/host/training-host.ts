@@ -223,9 +223,10 @@ export class TrainingHost {
         : oom
           ? 'ran out of memory'
           : 'stopped unexpectedly';
+    const happened = `The training thread ${what}.`;
     const error: ErrorEnvelope = envelope(
       'WORKER_CRASHED',
-      `The training thread ${what}. The app is still running; ` +
+      `${happened} The app is still running; ` +
         (this.options.checkpointDir
           ? 'resume from the last checkpoint (saved after every completed epoch) or start again.'
           : 'start again to retry.'),
@@ -241,21 +242,20 @@ export class TrainingHost {
         'The training thread stopped answering and was replaced; ' +
           'this run continues from its last checkpoint.',
       );
-    if (resumes) void this.resumeAfterStuck(error);
+    if (resumes) void this.resumeAfterStuck(happened, err.message);
     else this.emit({ type: 'failed', runId: this.history.runId(), error });
   }
 
   /** A new worker continues the stuck one's run from its checkpoint, or the run fails. */
-  private async resumeAfterStuck(stuck: ErrorEnvelope): Promise<void> {
+  private async resumeAfterStuck(happened: string, detail: string): Promise<void> {
     this.log('The training worker was replaced; resuming its run from the last checkpoint.');
     const r = await this.request({ type: 'resume-checkpoint' });
     if (r.ok) return;
     this.autoResume.abandon();
     const error = envelope(
       'WORKER_CRASHED',
-      `${stuck.message.replace(/ The app is still running;.*$/, '')} ` +
-        `Its run could not be resumed: ${r.error.message}`,
-      stuck.detail,
+      `${happened} Its run could not be resumed: ${r.error.message}`,
+      detail,
     );
     this.emit({ type: 'failed', runId: this.history.runId(), error });
   }

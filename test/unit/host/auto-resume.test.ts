@@ -80,6 +80,35 @@ test('a stuck worker mid-run is replaced and the run continues from its checkpoi
   }
 });
 
+test('stuck before its first checkpoint, the run fails and says why it could not resume', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cnn-auto-resume-'));
+  const host = new TrainingHost({
+    spawn: () => spawnSourceWorker(),
+    engine: 'wasm',
+    dataDir: null,
+    checkpointDir: join(dir, 'checkpoint'),
+    log: () => {},
+  });
+  const failed = new Promise<TrainingEvent>((resolve) =>
+    host.onEvent((e) => e.type === 'failed' && resolve(e)),
+  );
+  try {
+    const start = await host.request({ type: 'start', config: { ...CONFIG, trainLimit: 2000 } });
+    assert.ok(start.ok, JSON.stringify(start));
+    let r = await host.request({ type: 'status' }, 1);
+    while (r.ok) r = await host.request({ type: 'status' }, 1);
+    const e = await failed;
+    assert.ok(e.type === 'failed');
+    assert.match(
+      e.error.message,
+      /^The training thread stopped answering and was replaced\. Its run could not be resumed: /,
+    );
+  } finally {
+    await host.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 describe('AutoResume', () => {
   test('resumes only a running run, at most twice before one finishes', () => {
     const a = new AutoResume();
