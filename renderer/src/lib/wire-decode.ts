@@ -7,11 +7,11 @@ import type { InvokeChannel, InvokeResult } from '$shared/contract.ts';
 import { invokeResult } from '$shared/result-validate.ts';
 import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
-import { ValidationError, isPlainObject } from '$shared/guard.ts';
+import { isPlainObject } from '$shared/guard.ts';
 import { errorEnvelope, trainingEvent } from '$shared/validate.ts';
 
 export function describe(e: unknown): string {
-  return e instanceof ValidationError || e instanceof Error ? e.message : String(e);
+  return e instanceof Error ? e.message : String(e);
 }
 
 export function readError(v: unknown): ErrorEnvelope {

@@ -9,7 +9,7 @@ import { after } from 'node:test';
 const SCALE = Number(process.env['FUZZ_SCALE'] ?? 1);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261130);
 
-export interface Tally {
+interface Tally {
   tried: number;
   handled: number;
   lost: number;
@@ -69,7 +69,7 @@ export async function property<T>(
 }
 
 /** Numbers at the edges of what JSON, floats and our ranges allow. */
-export const edgeNumber = fc.constantFrom(
+const edgeNumber = fc.constantFrom(
   0,
   -0,
   -1,

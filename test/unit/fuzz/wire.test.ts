@@ -22,7 +22,7 @@ import type { InvokeChannel } from '../../../src/shared/contract.ts';
 import { invokeResult } from '../../../src/shared/result-validate.ts';
 import { errorEnvelope, trainingEvent } from '../../../src/shared/validate.ts';
 import { saveRealModel, tempRoot } from '../library/model-fixture.ts';
-import { batch } from '../renderer/fixtures.ts';
+import { MODEL_INFO, batch } from '../renderer/fixtures.ts';
 import { deepText, nastyString, nastyValue, nearMiss, property } from './support.ts';
 
 const SAFE: Partial<Record<InvokeChannel, unknown>> = {
@@ -168,17 +168,6 @@ describe('the WebSocket wire under fuzzing', () => {
   });
 });
 
-const MODEL_INFO = {
-  name: 'digits',
-  createdAt: '2026-11-30T18:00:00.000Z',
-  engine: 'wasm',
-  config: null,
-  epochsTrained: 1,
-  testAccuracy: 0.9,
-  bytes: 12_800_000,
-  problem: null,
-};
-
 describe('the browser client under fuzzing', () => {
   let wss: WebSocketServer;
   let url: string;
@@ -229,7 +218,7 @@ describe('the browser client under fuzzing', () => {
       }).map((v) => JSON.stringify(v) ?? ''),
     );
     // The answer itself: a near-miss of a real answer for one of these channels.
-    const model = { ...MODEL_INFO };
+    const model = MODEL_INFO;
     const real: [InvokeChannel, unknown][] = [
       [
         'training:status',

@@ -2,6 +2,7 @@
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import type { AppStatus } from '../../../src/shared/contract.ts';
 import type { EngineInfo, TrainingEvent } from '../../../src/shared/events.ts';
+import type { ModelInfo } from '../../../src/shared/models.ts';
 
 type Ev<T extends TrainingEvent['type']> = Extract<TrainingEvent, { type: T }>;
 
@@ -90,3 +91,15 @@ export function status(history: TrainingEvent[], worker?: Partial<AppStatus['wor
     history,
   };
 }
+
+/** A saved model as model:list and model:save describe it. */
+export const MODEL_INFO: ModelInfo = {
+  name: 'digits',
+  createdAt: '2026-11-30T18:00:00.000Z',
+  engine: 'wasm',
+  config: null,
+  epochsTrained: 1,
+  testAccuracy: 0.9,
+  bytes: 12_800_000,
+  problem: null,
+};

@@ -8,7 +8,7 @@ import {
   createWsClient,
   type SocketLike,
 } from '../../../renderer/src/lib/ws-client.ts';
-import { ENGINE, batch, started } from './fixtures.ts';
+import { ENGINE, MODEL_INFO, batch, started } from './fixtures.ts';
 
 type Handler = (event: never) => void;
 
@@ -150,16 +150,7 @@ describe('ws client: requests', () => {
   it("checks every channel's answer, not only three: a malformed model list is refused", async () => {
     const t = setup();
     t.socket().open();
-    const model = {
-      name: 'digits',
-      createdAt: '2026-11-30T18:00:00.000Z',
-      engine: 'wasm',
-      config: null,
-      epochsTrained: 1,
-      testAccuracy: 0.9,
-      bytes: 12_800_000,
-      problem: null,
-    };
+    const model = MODEL_INFO;
     const good = t.client.invoke('model:list', null);
     t.socket().receive({
       kind: 'result',
