@@ -73,7 +73,8 @@ export const array =
   (v, p) => {
     if (!Array.isArray(v)) return fail(p, `expected an array, got ${describe(v)}`);
     if (v.length > maxLength) return fail(p, `more than ${maxLength} items`);
-    return v.map((x, i) => item(x, `${p}[${i}]`));
+    // Array.from, not map: map skips the holes of a sparse array ([, 'cpu']), which would pass.
+    return Array.from(v, (x, i) => item(x, `${p}[${i}]`));
   };
 
 export const float32Array =

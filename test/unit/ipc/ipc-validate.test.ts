@@ -137,6 +137,15 @@ describe('pause / resume / stop / status', () => {
   }
 });
 
+describe('arrays', () => {
+  test('a hole in a sparse array is refused like the undefined it reads as', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [0, , 2];
+    assert.equal(refusal('data:test-images', { indices: [0, 1, 2] }), null);
+    assert.match(refusal('data:test-images', { indices: sparse }) ?? 'accepted', /indices\[1\]/);
+  });
+});
+
 describe('model:predict', () => {
   const pixels = (n = 784, fill = 0.5): Float32Array => new Float32Array(n).fill(fill);
 
