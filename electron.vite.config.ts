@@ -22,8 +22,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('renderer'),
-    // One alias, also in tsconfig.base.json (TypeScript, svelte-check) and tsconfig.json (tsx).
-    resolve: { alias: { $shared: resolve('src/shared') } },
+    // The aliases, also in tsconfig.base.json (TypeScript, svelte-check) and tsconfig.json (tsx).
+    resolve: { alias: { $shared: resolve('src/shared'), $wire: resolve('src/wire') } },
     build: { rollupOptions: { input: { index: resolve('renderer/index.html') } } },
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
   },

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TF = '@tensorflow/';
+/** One codec per wire: only src/wire encodes MessagePack. */
+const MSGPACK = '@msgpack/';
 const NODE = ['node:', ...builtinModules, 'ws'];
 const NO_TF_FOLDERS = ['src/worker/', 'src/training/', 'src/model/', 'src/engine/', 'src/data/'];
 
@@ -23,9 +25,15 @@ export const LAYERS = [
     why: 'src/shared imports nothing outside itself (both processes and the renderer read it)',
   },
   {
+    layer: 'src/wire/',
+    files: ['src/wire/', 'src/shared/'],
+    packages: [MSGPACK],
+    why: 'src/wire is the browser-mode codec: src/shared and MessagePack only (the renderer reads it)',
+  },
+  {
     layer: 'src/host/',
     notFiles: [...NO_TF_FOLDERS, 'renderer/', 'electron/'],
-    deny: [TF, 'electron', 'svelte'],
+    deny: [TF, 'electron', 'svelte', MSGPACK],
     why: 'src/host never loads TensorFlow: all tf work stays in the worker',
   },
   {
@@ -42,9 +50,9 @@ export const LAYERS = [
   },
   {
     layer: 'renderer/',
-    files: ['renderer/', 'src/shared/'],
-    deny: [...NODE, 'electron', TF],
-    why: 'the renderer imports only src/shared and itself: no Node, Electron or TensorFlow',
+    files: ['renderer/', 'src/shared/', 'src/wire/'],
+    deny: [...NODE, 'electron', TF, MSGPACK],
+    why: 'the renderer imports only src/shared, src/wire and itself: no Node, Electron or TensorFlow (and MessagePack only through src/wire)',
   },
   {
     layer: 'electron/preload/',
@@ -67,7 +75,7 @@ export const LAYERS = [
   },
 ];
 
-const aliases = { '$shared/': 'src/shared/' };
+const aliases = { '$shared/': 'src/shared/', '$wire/': 'src/wire/' };
 
 /** The import as a repo-relative path ('src/model/cnn.ts'), or null for a package. */
 export function resolveImport(importer, source) {

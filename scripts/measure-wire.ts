@@ -1,13 +1,20 @@
-// Bytes on the browser-mode wire for the three largest messages, as they are encoded today:
-// a filters event, a model:inspect answer and a 64-image data:test-images answer, built from a
-// real network (seeded, untrained) and real MNIST test images. `npm run measure:wire`.
+// Bytes on the browser-mode wire for the three largest messages: a filters event, a model:inspect
+// answer and a 64-image data:test-images answer, built from a real network (seeded, untrained) and
+// real MNIST test images. Each as the codec sends it (MessagePack, src/wire) and, for comparison,
+// as the JSON text frames of before (typed arrays as number arrays). `npm run measure:wire`.
 import * as tf from '@tensorflow/tfjs';
 import { loadMnist } from '../src/data/mnist.ts';
-import { toWire } from '../src/host/ws-transport.ts';
 import { buildModel } from '../src/model/cnn.ts';
 import { readFilterWeights } from '../src/model/filter-weights.ts';
 import { IMAGE_PIXELS } from '../src/shared/dataset.ts';
+import { encode } from '../src/wire/codec.ts';
 import { inspect, testImages } from '../src/worker/inspect.ts';
+
+/** The old encoding: JSON with every typed array as a plain array of numbers. */
+const asJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<number>) : x,
+  );
 
 await tf.setBackend('cpu');
 const model = buildModel(1);
@@ -37,6 +44,10 @@ const messages = {
     },
   },
 };
-for (const [name, message] of Object.entries(messages))
-  console.log(`${name}: ${Buffer.byteLength(JSON.stringify(toWire(message)))} bytes`);
+for (const [name, message] of Object.entries(messages)) {
+  const binary = encode(message).byteLength;
+  const json = Buffer.byteLength(asJson(message));
+  const ratio = (json / binary).toFixed(1);
+  console.log(`${name}: ${binary} bytes (JSON text: ${json} bytes, ${ratio}× more)`);
+}
 model.dispose();

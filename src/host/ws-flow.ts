@@ -63,11 +63,11 @@ export class SocketFlow {
   }
 
   /** Sends unless the socket is hopelessly behind, in which case it is cut off. */
-  send(text: string): void {
+  send(frame: Uint8Array): void {
     const ws = this.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > this.maxBuffered * HARD_LIMIT) return this.cutOff();
-    ws.send(text, () => this.update());
+    ws.send(frame, { binary: true }, () => this.update());
     this.update();
   }
 

@@ -1,108 +1,30 @@
-// Browser mode's stand-in for Electron IPC: JSON text frames over one WebSocket per tab.
-//
-//   client -> server  {"kind":"invoke","id":7,"channel":"training:start","arg":{...}}
-//   server -> client  {"kind":"result","id":7,"result":{"ok":true,"value":{...}}}
-//                     {"kind":"event","channel":"training:event","payload":{...}}
-//                     {"kind":"error","error":{"code":"BAD_REQUEST","message":"..."}}
-//
-// Float32Arrays travel as plain number arrays (JSON has no typed arrays; NaN becomes null).
+// Browser mode's stand-in for Electron IPC: one WebSocket per tab, MessagePack binary frames in
+// both directions (the messages and their codec are in src/wire, shared with the browser client).
 // A bad frame is answered, never fatal: the socket and the server keep going.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer, type RawData } from 'ws';
-import type { EventChannel, Result } from '../shared/contract.ts';
-import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import type { Result } from '../shared/contract.ts';
+import { envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
-import { MAX_JSON_DEPTH, describeValue, nestsDeeperThan } from '../shared/json-depth.ts';
-import { isPlainObject } from '../shared/guard.ts';
+import { frameBytes } from '../wire/codec.ts';
+import { encodeMessage, readInvoke, type Invoke, type ServerMessage } from '../wire/frames.ts';
 import type { Dispatch } from './dispatch.ts';
 import { SocketFlow, type FlowLimits } from './ws-flow.ts';
 
 export const WS_PATH = '/ws';
-/** Far above any legal request (a drawing is 784 numbers); protects against memory abuse. */
+/** Far above any legal request (a drawing is 3 kB); protects against memory abuse. */
 export const MAX_PAYLOAD = 1024 * 1024;
-export type ServerMessage =
-  | { kind: 'result'; id: number; result: Result<unknown> }
-  | { kind: 'event'; channel: EventChannel; payload: TrainingEvent }
-  | { kind: 'error'; error: ErrorEnvelope };
 
-/** T with every typed array (Float32Array, Uint8Array) replaced by number[]: what JSON can carry. */
-export type Wire<T> = T extends Float32Array | Uint8Array
-  ? number[]
-  : T extends readonly (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
-
-/** Deep copy with typed arrays as plain arrays (e.g. `filters` events' kernels[].values). */
-export function toWire<T>(value: T): Wire<T> {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
-    return Array.from(value as unknown as ArrayLike<number>) as Wire<T>;
-  if (Array.isArray(value)) return value.map((v: unknown) => toWire(v)) as Wire<T>;
-  if (isPlainObject(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)])) as Wire<T>;
-  return value as Wire<T>;
-}
-
-/** The inverse for requests: `model:predict` / `model:inspect` pixels arrive as a number array. */
-export function fromWireArg(channel: unknown, arg: unknown): unknown {
-  // Only all-number arrays are converted: Float32Array.from would quietly coerce "0.5" or true.
-  if (
-    (channel === 'model:predict' || channel === 'model:inspect') &&
-    Array.isArray(arg) &&
-    arg.every((x) => typeof x === 'number')
-  )
-    return Float32Array.from(arg as number[]);
-  return arg;
-}
-
-type Frame =
-  | { ok: true; id: number; channel: unknown; arg: unknown }
-  | { ok: false; id: number | null; message: string };
-
-const INVOKE_KEYS = new Set(['kind', 'id', 'channel', 'arg']);
-
-export function parseFrame(data: RawData, isBinary: boolean): Frame {
-  if (isBinary)
-    return { ok: false, id: null, message: 'Binary frames are not supported; send JSON text.' };
-  const text = rawToString(data);
-  // Measured before anything recurses into it: a 5 000-deep frame once crashed the process.
-  if (nestsDeeperThan(text))
+export function parseFrame(data: RawData, isBinary: boolean): Invoke {
+  if (!isBinary)
     return {
       ok: false,
       id: null,
-      message: `The frame nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      message: 'Text frames are not supported; send MessagePack in binary frames.',
     };
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return { ok: false, id: null, message: 'The frame is not valid JSON.' };
-  }
-  if (!isPlainObject(msg))
-    return { ok: false, id: null, message: 'Expected an object like {"kind":"invoke",...}.' };
-  if (msg['kind'] !== 'invoke')
-    return {
-      ok: false,
-      id: null,
-      message: `Unknown kind ${describeValue(msg['kind'])}; expected "invoke".`,
-    };
-  const id = msg['id'];
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
-    return { ok: false, id: null, message: 'id must be a whole number >= 0.' };
-  // From here on the client can match the answer to its request, so errors become results.
-  const extra = Object.keys(msg).find((k) => !INVOKE_KEYS.has(k));
-  if (extra !== undefined) return { ok: false, id, message: `${extra}: unknown field` };
-  if (!('arg' in msg))
-    return { ok: false, id, message: 'arg: missing (send null when there is none)' };
-  return { ok: true, id, channel: msg['channel'], arg: msg['arg'] };
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+  return readInvoke(frameBytes(data));
 }
 
 export interface Refusal {
@@ -142,9 +64,21 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
   server.on('upgrade', onUpgrade);
 
   const flows = new WeakMap<WebSocket, SocketFlow>();
-  const sendText = (ws: WebSocket, text: string): void => flows.get(ws)?.send(text);
+  const sendFrame = (ws: WebSocket, frame: Uint8Array): void => flows.get(ws)?.send(frame);
   const send = (ws: WebSocket, message: ServerMessage): void =>
-    sendText(ws, JSON.stringify(toWire(message)));
+    sendFrame(ws, encodeMessage(message));
+  /** An answer that cannot be encoded (a bug: say a new channel's Int32Array) still answers. */
+  const sendResult = (ws: WebSocket, id: number, result: Result<unknown>): void => {
+    let frame: Uint8Array;
+    try {
+      frame = encodeMessage({ kind: 'result', id, result });
+    } catch (e) {
+      log(`WebSocket answer not encodable: ${(e as Error).message}`);
+      const error = envelope('INTERNAL', 'The answer could not be sent.', (e as Error).message);
+      frame = encodeMessage({ kind: 'result', id, result: { ok: false, error } });
+    }
+    sendFrame(ws, frame);
+  };
 
   const connected = (ws: WebSocket): void => {
     // 'error' fires for protocol violations such as a frame over maxPayload; ws then closes the
@@ -172,19 +106,22 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
       const error = envelope('BAD_REQUEST', frame.message);
       return frame.id === null
         ? send(ws, { kind: 'error', error })
-        : send(ws, { kind: 'result', id: frame.id, result: { ok: false, error } });
+        : sendResult(ws, frame.id, { ok: false, error });
     }
     return o
-      .dispatch(frame.channel, fromWireArg(frame.channel, frame.arg))
-      .then((result) => send(ws, { kind: 'result', id: frame.id, result }))
+      .dispatch(frame.channel, frame.arg)
+      .then((result) => sendResult(ws, frame.id, result))
       .catch((e: unknown) => log(`WebSocket answer not sent: ${(e as Error).message}`));
   };
 
   const unsubscribe = o.subscribe((event) => {
-    const text = JSON.stringify(
-      toWire<ServerMessage>({ kind: 'event', channel: 'training:event', payload: event }),
-    );
-    for (const ws of wss.clients) sendText(ws, text);
+    let frame: Uint8Array;
+    try {
+      frame = encodeMessage({ kind: 'event', channel: 'training:event', payload: event });
+    } catch (e) {
+      return log(`WebSocket event not encodable: ${(e as Error).message}`);
+    }
+    for (const ws of wss.clients) sendFrame(ws, frame); // encoded once for every tab
   });
 
   return {

@@ -1,7 +1,7 @@
 // How deep JSON text nests, counted on the text itself: no recursion, so a 10 000-deep array costs
 // a loop, not a stack overflow in whatever walks the parsed value next (JSON.stringify, a guard).
-// Every JSON that crosses a boundary (WebSocket frames, model.json, checkpoint.json) is measured
-// before it is parsed. Imports nothing.
+// Every JSON that crosses a boundary (model.json, checkpoint.json) is measured before it is parsed;
+// WebSocket frames are MessagePack, measured by src/wire/codec.ts. Imports nothing.
 
 /** Deeper than any message or model file of ours (a tfjs model.json nests about 12 levels). */
 export const MAX_JSON_DEPTH = 100;

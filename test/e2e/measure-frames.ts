@@ -10,6 +10,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { parseArgs } from 'node:util';
 import { startServer } from '../../src/host/serve.ts';
+import { encode } from '../../src/wire/codec.ts';
 import type { EngineInfo } from '../../src/shared/events.ts';
 import globalSetup from './global-setup.ts';
 import { StudioPage } from './pages/studio-page.ts';
@@ -95,7 +96,7 @@ async function frames(page: Page, phase: string, ms: number): Promise<void> {
  * window, so the two compare under the same load (Chromium shares the 2 cores with training).
  */
 async function predictLatency(wire: WireClient, phase: string): Promise<void> {
-  const drawing = Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
+  const drawing = Float32Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
   const ms: number[] = [];
   const progress: { batches: number; sec: number }[] = [];
   wire.onEvent = (_channel, payload) => {
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     // page gets the functions below as source text, so it needs that helper too.
     await page.addInitScript('globalThis.__name = (f) => f;');
     await page.addInitScript(installSpy);
+    await page.exposeFunction('__encodeFrame', (message: object) => [...encode(message)]);
     // Time to interactive: navigation start to the app's controls enabled (server and worker
     // already up, as when the window opens on a running host).
     const tNav = performance.now();

@@ -1,5 +1,6 @@
 // Bad messages over the app's WebSocket: each gets an error reply, and the server keeps serving.
 import type { Page } from '@playwright/test';
+import { decode, encode } from '../../src/wire/codec.ts';
 import { expect, hostRunId, test } from './support/fixtures.ts';
 import type { PageGlobals, PageSocket } from './support/page-globals.ts';
 import { shortRun } from './support/runs.ts';
@@ -18,37 +19,54 @@ interface Reply {
 
 /**
  * Opens a second WebSocket from the page, with the page's own token, sends `frames` as they are
- * and returns the non-event replies once `expected` have arrived (events of a run are skipped).
+ * (bytes as binary frames, strings as text) and returns every frame that comes back until
+ * `expected` replies that are not events have arrived, decoded here with the app's codec.
  */
-function exchange(page: Page, frames: string[], expected: number): Promise<Reply[]> {
-  return page.evaluate(
-    async ({ frames, expected }) => {
+async function exchange(
+  page: Page,
+  frames: (Uint8Array | string)[],
+  expected: number,
+): Promise<Reply[]> {
+  const sent = frames.map((f) => (typeof f === 'string' ? f : [...f]));
+  // The page has no codec of its own: it asks this side what kind each frame is.
+  await page.exposeFunction('wireKind', (bytes: number[]) => kindOf(bytes));
+  const received = await page.evaluate(
+    async ({ sent, expected }) => {
       const g = globalThis as unknown as PageGlobals;
       const token = new URLSearchParams(g.location.search).get('token') ?? '';
       const ws: PageSocket = new g.WebSocket(`ws://${g.location.host}/ws?token=${token}`);
-      const replies: Reply[] = [];
-      const done = new Promise<Reply[]>((resolve, reject) => {
+      ws.binaryType = 'arraybuffer';
+      const frames: number[][] = [];
+      let replies = 0;
+      const done = new Promise<number[][]>((resolve, reject) => {
         ws.addEventListener('message', (e) => {
-          const msg = JSON.parse(String(e.data)) as Reply;
-          if (msg.kind !== 'event') replies.push(msg);
-          if (replies.length === expected) resolve(replies);
+          const bytes = [...new g.Uint8Array(e.data as ArrayBuffer)];
+          frames.push(bytes);
+          void g.wireKind(bytes).then((kind) => {
+            if (kind !== 'event' && ++replies === expected) resolve(frames);
+          });
         });
         ws.addEventListener('close', (e) => reject(new Error(`socket closed (${e.code})`)));
       });
       await new Promise((resolve) => ws.addEventListener('open', resolve));
-      for (const frame of frames) ws.send(frame);
+      for (const f of sent) ws.send(typeof f === 'string' ? f : new g.Uint8Array(f));
       const result = await done;
       ws.close();
       return result;
     },
-    { frames, expected },
+    { sent, expected },
   );
+  return received
+    .map((bytes) => decode(Uint8Array.from(bytes)) as Reply)
+    .filter((r) => r.kind !== 'event');
 }
 
-const invoke = (id: number, channel: string, arg: unknown): string =>
-  JSON.stringify({ kind: 'invoke', id, channel, arg });
+const kindOf = (bytes: number[]): string => (decode(Uint8Array.from(bytes)) as Reply).kind;
 
-test('invalid JSON, an unknown channel and out-of-range settings are answered with errors', async ({
+const invoke = (id: number, channel: string, arg: unknown): Uint8Array =>
+  encode({ kind: 'invoke', id, channel, arg });
+
+test('malformed frames, an unknown channel and out-of-range settings are answered with errors', async ({
   app,
 }) => {
   const studio = await app.open();
@@ -58,21 +76,23 @@ test('invalid JSON, an unknown channel and out-of-range settings are answered wi
   const replies = await exchange(
     studio.page,
     [
-      '{"kind": "invoke", this is not JSON',
+      Uint8Array.from([0x81, 0xa4, 0x6b, 0x69]), // a map cut off inside its first key
+      '{"kind":"invoke","id":9,"channel":"training:status","arg":null}', // JSON, as text
       invoke(1, 'training:explode', null),
       invoke(2, 'training:start', { ...config, seed: 1, learningRate: 5 }),
       invoke(3, 'training:start', { ...config, seed: 1, batchSize: 301 }),
       invoke(4, 'training:start', { ...config, seed: 1, extra: true }),
       invoke(5, 'training:status', null), // the same socket still answers
     ],
-    6,
+    7,
   );
   const byId = (id: number): Reply | undefined => replies.find((r) => r.id === id);
 
-  expect(replies.find((r) => r.kind === 'error')?.error).toEqual({
-    code: 'BAD_REQUEST',
-    message: 'The frame is not valid JSON.',
-  });
+  const errors = replies.filter((r) => r.kind === 'error').map((r) => r.error?.message);
+  expect(errors).toEqual([
+    expect.stringMatching(/^The frame is not valid MessagePack \(.+\)\.$/),
+    'Text frames are not supported; send MessagePack in binary frames.',
+  ]);
   expect(byId(1)?.result?.error?.code).toBe('BAD_REQUEST');
   expect(byId(1)?.result?.error?.message).toContain('unknown channel "training:explode"');
   expect(byId(2)?.result?.error).toEqual({
@@ -106,12 +126,9 @@ test('a frame over the size limit closes only that socket', async ({ app }) => {
     const closed = new Promise<number>((resolve) =>
       ws.addEventListener('close', (e) => resolve(e.code ?? 0)),
     );
-    ws.send(invokeFrame(2 * 1024 * 1024));
+    // Refused on its length, before a byte of it is decoded.
+    ws.send(new g.Uint8Array(2 * 1024 * 1024));
     return closed;
-
-    function invokeFrame(size: number): string {
-      return JSON.stringify({ kind: 'invoke', id: 1, channel: 'x', arg: 'a'.repeat(size) });
-    }
   });
   expect(closeCode).toBe(1009); // "message too big"
   await expect(studio.connection).toHaveAttribute('data-state', 'open');

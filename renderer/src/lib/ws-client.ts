@@ -1,16 +1,8 @@
-// StudioApi over a WebSocket, for browser mode. The server side (src/host/serve.ts) speaks the same
-// JSON protocol:
-//
-//   client -> server  {"kind":"invoke","id":<int>,"channel":<InvokeChannel>,"arg":<arg>}
-//                     (model:predict sends its Float32Array as a plain array of 784 numbers)
-//   server -> client  {"kind":"result","id":<int>,"result":{"ok":true,"value":...}
-//                                                       | {"ok":false,"error":{code,message,detail?}}}
-//                     {"kind":"event","channel":"training:event","payload":<TrainingEvent>}
-//                     {"kind":"error","error":{code,message,detail?}}  (a message it could not parse)
-//
-// What arrives is decoded and checked in wire-decode.ts before anyone sees it. When the socket
-// drops, pending invokes resolve with an error and the client reconnects with exponential
-// backoff; the app resyncs with training:status.
+// StudioApi over a WebSocket, for browser mode: the transport (connect, reconnect with backoff,
+// requests matched to answers). The messages and their one codec, shared with the server
+// (src/host/ws-transport.ts), are in src/wire: MessagePack binary frames, every event and answer
+// checked by the guards that check IPC before anyone sees it. When the socket drops, pending
+// invokes resolve with an error and the client reconnects; the app resyncs with training:status.
 //
 // No DOM types here (the socket and timers are injected) so the client is testable under Node.
 import type {
@@ -22,13 +14,17 @@ import type {
 } from '$shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
-import { isPlainObject } from '$shared/guard.ts';
+import { assertNever } from '$shared/guard.ts';
+import { invokeResult } from '$shared/result-validate.ts';
+import { frameBytes } from '$wire/codec.ts';
+import { describeError, encodeMessage, readServerMessage } from '$wire/frames.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
-import { describe, readError, reviveEvent, reviveValue } from './wire-decode.ts';
 
 /** The part of the browser's WebSocket this client uses. */
 export interface SocketLike {
-  send(data: string): void;
+  /** Set to 'arraybuffer' by the client: a browser's default, 'blob', cannot be read at once. */
+  binaryType: string;
+  send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;
   addEventListener(
@@ -114,6 +110,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
       return;
     }
     socket = s;
+    s.binaryType = 'arraybuffer';
     s.addEventListener('open', () => {
       if (socket !== s) return;
       open = true;
@@ -150,70 +147,35 @@ export function createWsClient(options: WsClientOptions): StudioClient {
   }
 
   function receive(data: unknown): void {
-    if (typeof data !== 'string') {
-      problem(envelope('BAD_REQUEST', 'The server sent a binary message; expected JSON text.'));
+    if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {
+      problem(envelope('BAD_REQUEST', 'The server sent a text message; expected a binary frame.'));
       return;
     }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data);
-    } catch {
-      problem(
-        envelope('BAD_REQUEST', 'The server sent a message that is not JSON.', data.slice(0, 500)),
-      );
-      return;
-    }
-    if (!isPlainObject(msg)) {
-      problem(envelope('BAD_REQUEST', 'The server sent a message that is not an object.'));
-      return;
-    }
-    switch (msg['kind']) {
-      case 'event':
-        return receiveEvent(msg);
-      case 'result':
-        return receiveResult(msg);
-      case 'error': {
-        const error = readError(msg['error']);
-        problem({ ...error, message: `The server could not read a request: ${error.message}` });
-        // The server could not tell which request it was, so nothing else will answer them.
-        settleAll(error);
+    const msg = readServerMessage(frameBytes(data));
+    switch (msg.kind) {
+      case 'unreadable':
+        problem(msg.problem);
+        // Perhaps it was an answer: the requests waiting are told, rather than left waiting.
+        if (msg.mayBeAnswer) settleAll(msg.problem);
         return;
-      }
+      case 'event':
+        for (const l of [...eventListeners]) l(msg.event);
+        return;
+      case 'error':
+        problem({
+          ...msg.error,
+          message: `The server could not read a request: ${msg.error.message}`,
+        });
+        // The server could not tell which request it was, so nothing else will answer them.
+        return settleAll(msg.error);
+      case 'result':
+        return receiveResult(msg.id, msg.result);
       default:
-        problem(
-          envelope(
-            'BAD_REQUEST',
-            `The server sent an unknown message kind ${JSON.stringify(msg['kind'])}.`,
-          ),
-        );
+        assertNever(msg);
     }
   }
 
-  function receiveEvent(msg: Record<string, unknown>): void {
-    if (msg['channel'] !== 'training:event') {
-      problem(
-        envelope('BAD_REQUEST', `Event on unknown channel ${JSON.stringify(msg['channel'])}.`),
-      );
-      return;
-    }
-    let event: TrainingEvent;
-    try {
-      event = reviveEvent(msg['payload'], 'payload');
-    } catch (e) {
-      problem(
-        envelope(
-          'BAD_REQUEST',
-          'The server sent a training event this app cannot read.',
-          describe(e),
-        ),
-      );
-      return;
-    }
-    for (const l of [...eventListeners]) l(event);
-  }
-
-  function receiveResult(msg: Record<string, unknown>): void {
-    const id = msg['id'];
+  function receiveResult(id: unknown, result: Result<unknown>): void {
     const entry = typeof id === 'number' ? pending.get(id) : undefined;
     if (entry === undefined) {
       problem(
@@ -222,27 +184,17 @@ export function createWsClient(options: WsClientOptions): StudioClient {
       return;
     }
     pending.delete(id as number);
-    const result = msg['result'];
-    if (!isPlainObject(result) || typeof result['ok'] !== 'boolean') {
-      entry.resolve({
-        ok: false,
-        error: envelope('BAD_REQUEST', 'The server sent a malformed answer.'),
-      });
-      return;
-    }
-    if (!result['ok']) {
-      entry.resolve({ ok: false, error: readError(result['error']) });
-      return;
-    }
+    if (!result.ok) return entry.resolve(result);
     try {
-      entry.resolve({ ok: true, value: reviveValue(entry.channel, result['value']) });
+      // Every answer, whatever its channel, is checked by that channel's guard.
+      entry.resolve({ ok: true, value: invokeResult[entry.channel](result.value, 'value') });
     } catch (e) {
       entry.resolve({
         ok: false,
         error: envelope(
           'BAD_REQUEST',
           `The server's answer to ${entry.channel} could not be read.`,
-          describe(e),
+          describeError(e),
         ),
       });
     }
@@ -257,15 +209,22 @@ export function createWsClient(options: WsClientOptions): StudioClient {
       if (closed || !open || socket === null)
         return Promise.resolve({ ok: false, error: envelope('INTERNAL', NOT_CONNECTED) });
       const id = nextId++;
-      const wireArg = arg instanceof Float32Array ? Array.from(arg) : arg;
       const s = socket;
+      let frame: Uint8Array;
+      try {
+        frame = encodeMessage({ kind: 'invoke', id, channel, arg });
+      } catch (e) {
+        const why = describeError(e);
+        const error = envelope('BAD_REQUEST', `The ${channel} request could not be encoded.`, why);
+        return Promise.resolve({ ok: false, error });
+      }
       return new Promise((resolve) => {
         pending.set(id, { channel, resolve: resolve as (r: Result<unknown>) => void });
         try {
-          s.send(JSON.stringify({ kind: 'invoke', id, channel, arg: wireArg }));
+          s.send(frame);
         } catch (e) {
           pending.delete(id);
-          resolve({ ok: false, error: envelope('INTERNAL', NOT_CONNECTED, describe(e)) });
+          resolve({ ok: false, error: envelope('INTERNAL', NOT_CONNECTED, describeError(e)) });
         }
       });
     },

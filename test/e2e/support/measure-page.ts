@@ -1,5 +1,7 @@
 // Functions that run inside the app's page for test/e2e/measure-frames.ts. Playwright sends each
 // one as source text, so every function here is self-contained: no imports, no outer variables.
+// The page has no codec of its own: frames are encoded by the script (window.__encodeFrame, set up
+// with page.exposeFunction) and only looked into here.
 
 export interface SpyMessage {
   t: number;
@@ -30,7 +32,10 @@ interface SpyGlobals {
     observe(o: { type: string; buffered?: boolean }): void;
     disconnect(): void;
   };
-  MessageEvent: new (type: string, init: { data: string }) => Event;
+  MessageEvent: new (type: string, init: { data: ArrayBuffer }) => Event;
+  Uint8Array: Uint8ArrayConstructor;
+  /** Exposed by measure-frames.ts: a message encoded with the app's codec, as bytes. */
+  __encodeFrame(message: object): Promise<number[]>;
   MessageChannel: new () => {
     port1: { onmessage: (() => void) | null };
     port2: { postMessage(x: unknown): void };
@@ -52,10 +57,19 @@ export function installSpy(): void {
       super(url, protocols);
       spy.sockets.push(this);
       this.addEventListener('message', (e: Event) => {
-        const data = String((e as unknown as { data: unknown }).data);
-        // The payload's type sits in the first hundred characters; no second JSON.parse.
-        const type = /"type":"([a-z-]+)"/.exec(data.slice(0, 160))?.[1] ?? 'result';
-        spy.messages.push({ t: g.performance.now(), type, bytes: data.length });
+        const data = (e as unknown as { data: unknown }).data;
+        const bytes = data instanceof ArrayBuffer ? new g.Uint8Array(data) : new g.Uint8Array(0);
+        // The payload's type is the short string after the key "type" (MessagePack a4 74 79 70 65)
+        // in the first bytes: found without decoding the whole frame a second time.
+        let type = 'result';
+        const key = [0xa4, 0x74, 0x79, 0x70, 0x65];
+        for (let i = 0; i < Math.min(bytes.length, 200) - 6; i++)
+          if (key.every((b, j) => bytes[i + j] === b)) {
+            const n = bytes[i + 5]! & 0x1f;
+            type = String.fromCharCode(...bytes.subarray(i + 6, i + 6 + n));
+            break;
+          }
+        spy.messages.push({ t: g.performance.now(), type, bytes: bytes.length });
       });
     }
   };
@@ -90,7 +104,7 @@ export async function collectFrames(
 }
 
 /**
- * Feeds a synthetic run through the app's own socket listener (JSON parse, validation, reducer,
+ * Feeds a synthetic run through the app's own socket listener (decoding, validation, reducer,
  * Svelte update and Chart.js redraw, all as for a real message) and times each message until
  * the task it ran in, microtasks included, is over.
  */
@@ -111,7 +125,8 @@ export async function timeChartUpdates(o: {
       channel.port2.postMessage(null);
     });
   const deliver = async (payload: object): Promise<number> => {
-    const data = JSON.stringify({ kind: 'event', channel: 'training:event', payload });
+    const message = { kind: 'event', channel: 'training:event', payload };
+    const data = new g.Uint8Array(await g.__encodeFrame(message)).buffer;
     const t0 = g.performance.now();
     socket.dispatchEvent(new g.MessageEvent('message', { data }));
     await afterTask();

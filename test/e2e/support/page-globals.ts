@@ -9,7 +9,8 @@ export interface PageSocketEvent {
 
 export interface PageSocket {
   readonly readyState: number;
-  send(data: string): void;
+  binaryType: string;
+  send(data: string | Uint8Array): void;
   close(code?: number): void;
   addEventListener(
     type: 'open' | 'close' | 'error' | 'message',
@@ -19,6 +20,9 @@ export interface PageSocket {
 
 export interface PageGlobals {
   WebSocket: new (url: string) => PageSocket;
+  Uint8Array: Uint8ArrayConstructor;
+  /** protocol.spec.ts exposes it: the kind of a frame, decoded by the test with the app's codec. */
+  wireKind(bytes: number[]): Promise<string>;
   location: { host: string; search: string };
   performance: { now(): number };
   requestAnimationFrame(callback: (time: number) => void): number;

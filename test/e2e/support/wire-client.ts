@@ -1,9 +1,10 @@
-// A Node-side client of the browser-mode WebSocket, speaking the JSON protocol of
-// src/host/ws-transport.ts. The suite uses it as "another client": to read the host's state
+// A Node-side client of the browser-mode WebSocket, speaking its protocol with the app's own codec
+// (src/wire). The suite uses it as "another client": to read the host's state
 // without going through a page, to reset the host between tests, and to see the HTTP status a
 // refused handshake gets (a browser only reports "closed").
 import { WebSocket } from 'ws';
 import type { AppStatus, Result } from '../../../src/shared/contract.ts';
+import { decode, encode, frameBytes } from '../../../src/wire/codec.ts';
 
 export interface WireEndpoint {
   port: number;
@@ -24,7 +25,7 @@ export class WireClient {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as {
+      const msg = decode(frameBytes(data as Buffer)) as {
         kind: string;
         id?: number;
         result?: unknown;
@@ -61,7 +62,7 @@ export class WireClient {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.socket.send(JSON.stringify({ kind: 'invoke', id, channel, arg }));
+      this.socket.send(encode({ kind: 'invoke', id, channel, arg }));
     });
   }
 

@@ -134,9 +134,6 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((t
   ),
 })).node;
 
-/** `n` arrays nested, as JSON text (never built as a value: that is what is under test). */
-export const deepText = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
-
 /** Every path to a value inside `v` (objects and arrays, not typed arrays), the root included. */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) {
   out.push(at);

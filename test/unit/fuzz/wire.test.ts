@@ -23,7 +23,9 @@ import { invokeResult } from '../../../src/shared/result-validate.ts';
 import { errorEnvelope, trainingEvent } from '../../../src/shared/validate.ts';
 import { saveRealModel, tempRoot } from '../library/model-fixture.ts';
 import { MODEL_INFO, batch } from '../renderer/fixtures.ts';
-import { deepText, nastyString, nastyValue, nearMiss, property } from './support.ts';
+import { decode, encode, frameBytes } from '../../../src/wire/codec.ts';
+import { nestedFrame } from '../wire/nested-frame.ts';
+import { nastyString, nastyValue, nearMiss, property } from './support.ts';
 
 const SAFE: Partial<Record<InvokeChannel, unknown>> = {
   'training:status': null,
@@ -32,8 +34,8 @@ const SAFE: Partial<Record<InvokeChannel, unknown>> = {
   'training:stop': null,
   'training:checkpoint': null,
   'model:list': null,
-  'model:predict': Array.from({ length: 784 }, () => 0.5),
-  'model:inspect': Array.from({ length: 784 }, () => 0),
+  'model:predict': new Float32Array(784).fill(0.5),
+  'model:inspect': new Float32Array(784),
   'data:test-images': { indices: [0, 9999] },
   'model:save': { name: 'digits', overwrite: false },
   'model:load': { name: 'real' },
@@ -41,8 +43,8 @@ const SAFE: Partial<Record<InvokeChannel, unknown>> = {
   'model:delete': { name: 'real' },
 };
 
-/** A frame as text, and the id an answer must carry (null: an error without id is expected). */
-type Frame = { data: string | Buffer; id: number | null };
+/** A frame (binary, or text), and the id an answer must carry (null: no id expected). */
+type Frame = { data: string | Uint8Array; id: number | null };
 
 let nextId = 1;
 const frames: fc.Arbitrary<Frame> = fc
@@ -53,30 +55,35 @@ const frames: fc.Arbitrary<Frame> = fc
       .chain(([[channel, arg], miss]) =>
         (miss ? nearMiss(arg) : fc.constant(arg)).map((a) => {
           const id = nextId++;
-          return { data: JSON.stringify({ kind: 'invoke', id, channel, arg: a }), id };
+          return { data: encode({ kind: 'invoke', id, channel, arg: a }), id };
         }),
       ),
     // Anything at all where the channel or the argument goes.
     fc.tuple(nastyString, nastyValue).map(([channel, arg]) => {
       const id = nextId++;
-      return { data: JSON.stringify({ kind: 'invoke', id, channel, arg }), id };
+      return { data: encode({ kind: 'invoke', id, channel, arg }), id };
     }),
-    // Frames with no usable id: random JSON, broken text, deep nesting, binary.
-    nastyValue.map((v) => ({ data: JSON.stringify(v) ?? 'undefined', id: null })),
-    fc.string().map((s) => ({ data: `{"kind":"invoke","id":${s}`, id: null })),
-    fc
-      .integer({ min: 90, max: 20_000 })
-      .map((n) => ({ data: `{"kind":${deepText(n)}}`, id: null })),
-    fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: Buffer.from(b), id: null })),
+    // Frames with no usable id: random values, cut-off frames, deep nesting, random bytes, text.
+    nastyValue.map((v) => ({ data: encode(v), id: null })),
+    nastyValue
+      .map((arg) => encode({ kind: 'invoke', id: nextId++, channel: 'model:list', arg }))
+      .chain((b) =>
+        fc.nat({ max: b.length - 1 }).map((cut) => ({ data: b.subarray(0, cut), id: null })),
+      ),
+    fc.integer({ min: 90, max: 20_000 }).map((n) => ({ data: nestedFrame(['kind'], n), id: null })),
+    fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: b, id: null })),
+    fc.string().map((s) => ({ data: `{"kind":"invoke","id":1,"arg":${s}`, id: null })),
     // Frames over MAX_PAYLOAD close the socket with 1009, as serve.test.ts checks; not here.
   )
-  .filter((f) => Buffer.byteLength(f.data) < MAX_PAYLOAD);
+  .filter(
+    (f) => (typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length) < MAX_PAYLOAD,
+  );
 
 /** A frame the server reads as an invoke with a usable id must be answered with that id. */
 function expectedId(f: Frame): number | null {
-  if (f.id === null || typeof f.data !== 'string') return null;
+  if (f.id === null || typeof f.data === 'string') return null;
   try {
-    const m = JSON.parse(f.data) as Record<string, unknown>;
+    const m = decode(f.data) as Record<string, unknown>;
     return Object.keys(m).length === 4 && m['kind'] === 'invoke' ? f.id : null;
   } catch {
     return null;
@@ -119,7 +126,7 @@ describe('the WebSocket wire under fuzzing', () => {
     const inbox: Record<string, unknown>[] = [];
     let wake: (() => void) | null = null;
     ws.on('message', (d) => {
-      inbox.push(JSON.parse(String(d)) as Record<string, unknown>);
+      inbox.push(decode(frameBytes(d as Buffer)) as Record<string, unknown>);
       wake?.();
     });
     /** The next message; a frame left unanswered for 60 s fails the property, not the run. */
@@ -140,7 +147,7 @@ describe('the WebSocket wire under fuzzing', () => {
       frames,
       async (frame) => {
         const before = await models();
-        ws.send(frame.data);
+        ws.send(frame.data, { binary: typeof frame.data !== 'string' });
         // Requests are answered concurrently, but each frame is sent only after the last answer.
         let a = await next();
         while (a['kind'] === 'event') a = await next();
@@ -160,7 +167,7 @@ describe('the WebSocket wire under fuzzing', () => {
       400,
     );
     // Nothing answered twice: the only message left to come is the answer to this one.
-    ws.send(JSON.stringify({ kind: 'invoke', id: 0, channel: 'training:status', arg: null }));
+    ws.send(encode({ kind: 'invoke', id: 0, channel: 'training:status', arg: null }));
     let last = await next();
     while (last['kind'] === 'event') last = await next();
     assert.equal(last['id'], 0, JSON.stringify(last).slice(0, 300));
@@ -172,7 +179,7 @@ describe('the browser client under fuzzing', () => {
   let wss: WebSocketServer;
   let url: string;
   /** What the hostile server sends before its answer to the next request, and that answer. */
-  let hostile: { frames: string[]; value: unknown } = { frames: [], value: null };
+  let hostile: { frames: (string | Uint8Array)[]; value: unknown } = { frames: [], value: null };
 
   before(async () => {
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -180,9 +187,9 @@ describe('the browser client under fuzzing', () => {
     url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
     wss.on('connection', (ws) =>
       ws.on('message', (d) => {
-        const { id } = JSON.parse(String(d)) as { id: number };
-        for (const f of hostile.frames) ws.send(f);
-        ws.send(JSON.stringify({ kind: 'result', id, result: { ok: true, value: hostile.value } }));
+        const { id } = decode(frameBytes(d as Buffer)) as { id: number };
+        for (const f of hostile.frames) ws.send(f, { binary: typeof f !== 'string' });
+        ws.send(encode({ kind: 'result', id, result: { ok: true, value: hostile.value } }));
       }),
     );
   });
@@ -205,17 +212,21 @@ describe('the browser client under fuzzing', () => {
     process.on('uncaughtException', onThrow);
 
     const answer = fc.oneof(
-      nastyValue.map((v) => JSON.stringify(v) ?? 'null'),
-      fc.integer({ min: 90, max: 20_000 }).map((n) => `{"kind":"event","payload":${deepText(n)}}`),
-      nastyValue.map((v) => JSON.stringify({ kind: v, id: 0 }) ?? ''),
+      nastyValue.map((v) => encode(v)),
+      fc
+        .integer({ min: 90, max: 20_000 })
+        .map((n) => nestedFrame(['kind', 'event', 'channel', 'training:event', 'payload'], n)),
+      nastyValue.map((v) => encode({ kind: v, id: 0 })),
       nearMiss({ kind: 'event', channel: 'training:event', payload: batch('r', 1, 0, [1]) }).map(
-        (v) => JSON.stringify(v) ?? '',
+        (v) => encode(v),
       ),
       nearMiss({
         kind: 'result',
         id: 0,
         result: { ok: false, error: { code: 'BUSY', message: 'x' } },
-      }).map((v) => JSON.stringify(v) ?? ''),
+      }).map((v) => encode(v)),
+      fc.uint8Array({ maxLength: 64 }),
+      fc.string(),
     );
     // The answer itself: a near-miss of a real answer for one of these channels.
     const model = MODEL_INFO;

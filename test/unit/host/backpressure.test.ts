@@ -18,6 +18,7 @@ const ANSWER_CHARS = 256 * 1024;
 /** Sends `count` requests; "reads" counts the answers, "deaf" never reads one. */
 const CLIENT = `
 import { WebSocket } from 'ws';
+import { encode } from '@msgpack/msgpack';
 const [url, count, mode] = process.argv.slice(1);
 const ws = new WebSocket(url);
 let answers = 0;
@@ -25,7 +26,7 @@ setInterval(() => {}, 1000); // a paused socket alone would let the process exit
 ws.on('open', () => {
   if (mode === 'deaf') ws.pause();
   for (let id = 0; id < +count; id++)
-    ws.send(JSON.stringify({ kind: 'invoke', id, channel: 'model:inspect', arg: null }));
+    ws.send(encode({ kind: 'invoke', id, channel: 'model:inspect', arg: null }));
 });
 ws.on('message', () => { if (++answers === +count) { console.log(answers); process.exit(0); } });
 ws.on('close', () => { console.log(answers); process.exit(0); });

@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from '../../../src/host/serve.ts';
 import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import { MAX_PAYLOAD } from '../../../src/host/ws-transport.ts';
+import { decode, encode, frameBytes } from '../../../src/wire/codec.ts';
+import { nestedFrame } from '../wire/nested-frame.ts';
 
 const META_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
@@ -59,7 +61,7 @@ class Inbox {
   private readonly waiting: ((m: unknown) => void)[] = [];
   constructor(ws: WebSocket) {
     ws.on('message', (data) => {
-      const m: unknown = JSON.parse(String(data));
+      const m: unknown = decode(frameBytes(data as Buffer));
       const w = this.waiting.shift();
       if (w) w(m);
       else this.queue.push(m);
@@ -117,7 +119,7 @@ describe('browser-mode server', () => {
   let server: RunningServer;
   let spawns = 0;
   const invoke = (ws: WebSocket, id: number, channel: string, arg: unknown) =>
-    ws.send(JSON.stringify({ kind: 'invoke', id, channel, arg }));
+    ws.send(encode({ kind: 'invoke', id, channel, arg }));
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cnn-studio-serve-'));
@@ -298,29 +300,23 @@ describe('browser-mode server', () => {
 
     test('malformed frames get an error reply and the socket keeps working', async () => {
       const { ws, inbox } = await open(server);
-      const bad: [string | Buffer, RegExp][] = [
-        ['{not json', /not valid JSON/],
-        ['[1,2,3]', /Expected an object/],
-        ['"invoke"', /Expected an object/],
-        [JSON.stringify({ kind: 'subscribe', id: 1 }), /Unknown kind "subscribe"/],
-        [
-          JSON.stringify({ kind: 'invoke', id: -1, channel: 'training:status', arg: null }),
-          /id must be/,
-        ],
-        [
-          JSON.stringify({ kind: 'invoke', id: 1.5, channel: 'training:status', arg: null }),
-          /id must be/,
-        ],
-        [Buffer.from([1, 2, 3]), /Binary frames/],
+      const bad: [string | Uint8Array, RegExp][] = [
+        [Uint8Array.from([0xc1, 1]), /not valid MessagePack/],
+        [encode([1, 2, 3]), /Expected an object/],
+        [encode('invoke'), /Expected an object/],
+        [encode({ kind: 'subscribe', id: 1 }), /Unknown kind "subscribe"/],
+        [encode({ kind: 'invoke', id: -1, channel: 'training:status', arg: null }), /id must be/],
+        [encode({ kind: 'invoke', id: 1.5, channel: 'training:status', arg: null }), /id must be/],
+        ['{"kind":"invoke","id":1,"channel":"training:status","arg":null}', /Text frames/],
         // Once fatal to the whole process: JSON.stringify recursed into a 5 000-deep kind.
-        [`{"kind":${'['.repeat(5000)}${']'.repeat(5000)}}`, /nests deeper than 100 levels/],
+        [nestedFrame(['kind'], 5000), /nests deeper than 100 levels/],
         [
-          `{"kind":"invoke","id":2,"channel":"model:predict","arg":${'['.repeat(9000)}${']'.repeat(9000)}}`,
+          nestedFrame(['kind', 'invoke', 'id', 2, 'channel', 'model:predict', 'arg'], 9000),
           /nests deeper than 100 levels/,
         ],
       ];
       for (const [frame, message] of bad) {
-        ws.send(frame, { binary: Buffer.isBuffer(frame) });
+        ws.send(frame, { binary: typeof frame !== 'string' });
         const m = await inbox.next();
         assert.equal(m['kind'], 'error', String(frame));
         assert.deepEqual(Object.keys(m).sort(), ['error', 'kind']);
@@ -329,16 +325,15 @@ describe('browser-mode server', () => {
         assert.match(error.message, message);
       }
       // With a usable id the client gets a result it can match to its request.
-      ws.send(
-        JSON.stringify({ kind: 'invoke', id: 5, channel: 'training:status', arg: null, x: 1 }),
-      );
-      ws.send(JSON.stringify({ kind: 'invoke', id: 6, channel: 'training:status' }));
+      ws.send(encode({ kind: 'invoke', id: 5, channel: 'training:status', arg: null, x: 1 }));
+      ws.send(encode({ kind: 'invoke', id: 6, channel: 'training:status' }));
       invoke(ws, 7, 'training:explode', null);
       invoke(ws, 8, 'training:start', { epochs: 1 });
       invoke(ws, 9, 'model:predict', new Array(784).fill('0.5'));
-      invoke(ws, 10, 'model:predict', new Array(784).fill(1.5));
+      invoke(ws, 10, 'model:predict', new Float32Array(784).fill(1.5));
+      invoke(ws, 12, 'model:predict', new Array(784).fill(0.5));
       const replies = new Map<number, string>();
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 7; i++) {
         const m = await inbox.next();
         assert.equal(m['kind'], 'result');
         const r = m['result'] as { ok: boolean; error: { code: string; message: string } };
@@ -352,6 +347,8 @@ describe('browser-mode server', () => {
       assert.match(replies.get(8) ?? '', /^training:start: batchSize: missing$/);
       assert.match(replies.get(9) ?? '', /expected a Float32Array/);
       assert.match(replies.get(10) ?? '', /\[0\]: must be between 0 and 1/);
+      // Numbers are not pixels: nothing converts a plain array (JSON once needed that).
+      assert.match(replies.get(12) ?? '', /expected a Float32Array, got an array/);
       invoke(ws, 11, 'training:status', null);
       assert.equal((await inbox.next())['id'], 11);
       ws.close();
@@ -361,12 +358,7 @@ describe('browser-mode server', () => {
       const { ws } = await open(server);
       const code = closed(ws);
       ws.send(
-        JSON.stringify({
-          kind: 'invoke',
-          id: 1,
-          channel: 'model:predict',
-          arg: 'x'.repeat(MAX_PAYLOAD + 1),
-        }),
+        encode({ kind: 'invoke', id: 1, channel: 'model:predict', arg: 'x'.repeat(MAX_PAYLOAD) }),
       );
       assert.equal(await code, 1009);
       const fresh = await open(server);
@@ -377,7 +369,7 @@ describe('browser-mode server', () => {
       fresh.ws.close();
     });
 
-    test('every tab gets events; a run streams to all, Float32Arrays as number arrays', async () => {
+    test('every tab gets events; a run streams to all, Float32Arrays as Float32Arrays', async () => {
       const a = await open(server);
       const b = await open(server);
       const tiny = {
@@ -400,12 +392,11 @@ describe('browser-mode server', () => {
           .kernels;
         assert.ok(kernels.length > 0);
         for (const k of kernels) {
-          assert.ok(Array.isArray(k.values), 'values must be a plain array on the wire');
+          assert.ok(k.values instanceof Float32Array, 'values stay a Float32Array on the wire');
           assert.equal(
             k.values.length,
             k.shape.reduce((x, y) => x * y, 1),
           );
-          assert.ok(k.values.every((v: unknown) => typeof v === 'number'));
         }
         await tab.inbox.until(isEvent('finished'));
       }
@@ -417,7 +408,7 @@ describe('browser-mode server', () => {
         }
       ).value.history;
       const f = history.find((e) => e.type === 'filters');
-      assert.ok(f && Array.isArray(f.kernels?.[0]?.values), 'status results are on the wire too');
+      assert.ok(f?.kernels?.[0]?.values instanceof Float32Array, 'status results keep them too');
       assert.equal(spawns, 1);
       a.ws.close();
       b.ws.close();

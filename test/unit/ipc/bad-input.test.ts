@@ -3,9 +3,10 @@
 // models folder; folder paths that are not text. Each is refused with a sentence naming the field.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromWireArg, parseFrame } from '../../../src/host/ws-transport.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';
 import { parseInvoke } from '../../../src/shared/ipc-validate.ts';
+import { encode } from '../../../src/wire/codec.ts';
+import { readInvoke } from '../../../src/wire/frames.ts';
 
 const refused = (channel: unknown, arg: unknown, message: RegExp): void => {
   assert.throws(
@@ -40,22 +41,12 @@ describe('drawings (model:predict and model:inspect)', () => {
     });
   }
 
-  test('over the WebSocket: JSON turns NaN into null, which is refused, not coerced', () => {
-    const frame = parseFrame(
-      Buffer.from(
-        JSON.stringify({
-          kind: 'invoke',
-          id: 1,
-          channel: 'model:predict',
-          arg: [...new Array(783).fill(0), NaN],
-        }),
-      ),
-      false,
-    );
-    assert.ok(frame.ok);
-    const arg = fromWireArg(frame.channel, frame.arg);
-    assert.ok(!(arg instanceof Float32Array), 'an array holding null is not converted');
-    refused('model:predict', arg, /expected a Float32Array, got an array/);
+  test('over the WebSocket: NaN arrives as NaN, and is refused, not coerced', () => {
+    const nan = new Float32Array(784);
+    nan[783] = NaN;
+    const frame = readInvoke(encode({ kind: 'invoke', id: 1, channel: 'model:predict', arg: nan }));
+    assert.ok(frame.ok && frame.arg instanceof Float32Array && Number.isNaN(frame.arg[783]));
+    refused('model:predict', frame.arg, /\[783\]: must be between 0 and 1/);
   });
 });
 

@@ -1,10 +1,9 @@
 // The messages issue 4 added: model:inspect, data:test-images and the `evaluation` event. Good and
-// bad payloads through the shared guards, the WebSocket round trip (typed arrays as JSON arrays and
-// back), the host's history and the renderer's reducer.
+// bad payloads through the shared guards, the WebSocket round trip (the browser-mode codec keeps
+// typed arrays), the host's history and the renderer's reducer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RunHistory } from '../../../src/host/run-history.ts';
-import { fromWireArg, toWire } from '../../../src/host/ws-transport.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';
 import { parseInvoke } from '../../../src/shared/ipc-validate.ts';
@@ -16,11 +15,19 @@ import {
 } from '../../../src/shared/validate.ts';
 import type { Inspection } from '../../../src/shared/worker-protocol.ts';
 import { initialView, reduce } from '../../../renderer/src/lib/state/reducer.ts';
-import { reviveEvent } from '../../../renderer/src/lib/wire-decode.ts';
+import { decode, encode } from '../../../src/wire/codec.ts';
+import { readInvoke, readServerMessage } from '../../../src/wire/frames.ts';
 import { createWsClient, type SocketLike } from '../../../renderer/src/lib/ws-client.ts';
 import { started } from '../renderer/fixtures.ts';
 
 type Evaluation = Extract<TrainingEvent, { type: 'evaluation' }>;
+
+/** An event as the browser gets it: encoded by the server, decoded and checked by the client. */
+function viaWire(payload: unknown): TrainingEvent {
+  const r = readServerMessage(encode({ kind: 'event', channel: 'training:event', payload }));
+  if (r.kind !== 'event') throw new Error(JSON.stringify(r));
+  return r.event;
+}
 
 const refusal = (channel: unknown, arg: unknown): string | null => {
   try {
@@ -93,12 +100,16 @@ describe('model:inspect requests', () => {
     assert.match(refusal('model:inspect', null)!, /expected a Float32Array/);
   });
 
-  test('the WebSocket server turns an all-number array back into a Float32Array, nothing else', () => {
-    const back = fromWireArg('model:inspect', new Array(784).fill(0.25));
-    assert.ok(back instanceof Float32Array && back.length === 784);
-    const mixed = ['0.5', ...new Array(783).fill(0)];
-    assert.equal(fromWireArg('model:inspect', mixed), mixed);
-    assert.match(refusal('model:inspect', fromWireArg('model:inspect', mixed))!, /Float32Array/);
+  test('over the WebSocket the pixels arrive as a Float32Array; a plain array is refused', () => {
+    const sent = (arg: unknown) => {
+      const r = readInvoke(encode({ kind: 'invoke', id: 1, channel: 'model:inspect', arg }));
+      assert.ok(r.ok);
+      return r.arg;
+    };
+    const back = sent(new Float32Array(784).fill(0.25));
+    assert.ok(back instanceof Float32Array && back.length === 784 && back[783] === 0.25);
+    assert.equal(refusal('model:inspect', back), null);
+    assert.match(refusal('model:inspect', sent(new Array(784).fill(0.25)))!, /Float32Array/);
   });
 });
 
@@ -180,7 +191,7 @@ describe('test-pass progress events', () => {
   };
   test('a good one passes, and survives the WebSocket', () => {
     assert.deepEqual(trainingEvent(e, 'e'), e);
-    assert.deepEqual(reviveEvent(JSON.parse(JSON.stringify(toWire(e))) as unknown), e);
+    assert.deepEqual(viaWire(e), e);
   });
   test('bad ones fail with a path', () => {
     rejects(trainingEvent, { ...e, done: 10001 }, /done: is more than total/);
@@ -210,16 +221,14 @@ describe('evaluation events', () => {
     rejects(trainingEvent, { ...e, matrix: e.matrix.map((x) => x + 0.5) }, /whole number/);
   });
 
-  test('survives the WebSocket: JSON arrays become Uint8Arrays again', () => {
+  test('survives the WebSocket with its Uint8Arrays; numbers where bytes belong are refused', () => {
     const e = evaluation();
-    const json = JSON.parse(JSON.stringify(toWire(e))) as unknown;
-    const back = reviveEvent(json);
+    const back = viaWire(e);
     assert.deepEqual(back, e);
     assert.ok(back.type === 'evaluation' && back.wrong[0]!.pixels instanceof Uint8Array);
     // 256 is not a byte: it is refused, not wrapped round to 0.
-    const bad = JSON.parse(JSON.stringify(toWire(e))) as { wrong: { pixels: number[] }[] };
-    bad.wrong[0]!.pixels[0] = 256;
-    assert.throws(() => reviveEvent(bad), /expected a Uint8Array/);
+    const pixels = [256, ...new Array<number>(783).fill(0)];
+    assert.throws(() => viaWire({ ...e, wrong: [{ ...e.wrong[0]!, pixels }] }), /Uint8Array/);
   });
 
   test('the host keeps only the latest one for a new window', () => {
@@ -245,12 +254,13 @@ describe('evaluation events', () => {
   });
 });
 
-describe('the WebSocket client revives answers', () => {
+describe('the WebSocket client checks answers', () => {
   class Socket implements SocketLike {
+    binaryType = 'blob';
     sent: { id: number; channel: string }[] = [];
     private handlers = new Map<string, ((e: never) => void)[]>();
-    send(data: string): void {
-      this.sent.push(JSON.parse(data) as { id: number; channel: string });
+    send(data: Uint8Array): void {
+      this.sent.push(decode(data) as { id: number; channel: string });
     }
     close(): void {}
     addEventListener(type: string, l: (e: never) => void): void {
@@ -261,8 +271,8 @@ describe('the WebSocket client revives answers', () => {
     }
     answer(value: unknown): void {
       const id = this.sent.at(-1)!.id;
-      const data = JSON.stringify(toWire({ kind: 'result', id, result: { ok: true, value } }));
-      this.fire('message', { data });
+      const data = encode({ kind: 'result', id, result: { ok: true, value } });
+      this.fire('message', { data: data.slice().buffer });
     }
   }
 

@@ -8,6 +8,7 @@ import {
   createWsClient,
   type SocketLike,
 } from '../../../renderer/src/lib/ws-client.ts';
+import { decode, encode } from '../../../src/wire/codec.ts';
 import { ENGINE, MODEL_INFO, batch, started } from './fixtures.ts';
 
 type Handler = (event: never) => void;
@@ -16,9 +17,10 @@ class FakeSocket implements SocketLike {
   readonly sent: unknown[] = [];
   readonly handlers = new Map<string, Handler[]>();
   closedWith: number | undefined;
+  binaryType = 'blob';
   constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data));
+  send(data: Uint8Array): void {
+    this.sent.push(decode(data));
   }
   close(code?: number): void {
     this.closedWith = code;
@@ -32,8 +34,11 @@ class FakeSocket implements SocketLike {
   open(): void {
     this.fire('open');
   }
+  /** As a browser hands it over with binaryType 'arraybuffer'; a string arrives as text. */
   receive(message: unknown): void {
-    this.fire('message', { data: typeof message === 'string' ? message : JSON.stringify(message) });
+    this.fire('message', {
+      data: typeof message === 'string' ? message : encode(message).slice().buffer,
+    });
   }
   drop(code = 1006, reason = ''): void {
     this.fire('close', { code, reason });
@@ -93,15 +98,25 @@ describe('ws client: requests', () => {
     });
   });
 
-  it('sends a Float32Array argument as a plain array of numbers', () => {
+  it('sends binary frames (asking for ArrayBuffers back); a Float32Array stays one', () => {
     const t = setup();
     t.socket().open();
+    assert.equal(t.socket().binaryType, 'arraybuffer');
     const pixels = new Float32Array(784).fill(0.5);
     void t.client.invoke('model:predict', pixels);
     const msg = t.socket().sent[0] as { arg: unknown };
-    assert.ok(Array.isArray(msg.arg));
-    assert.equal((msg.arg as number[]).length, 784);
-    assert.equal((msg.arg as number[])[0], 0.5);
+    assert.ok(msg.arg instanceof Float32Array);
+    assert.deepEqual(msg.arg, pixels);
+  });
+
+  it('a request that cannot be encoded is refused in words and never sent', async () => {
+    const t = setup();
+    t.socket().open();
+    const bad = new Int32Array(784) as unknown as Float32Array;
+    const r = await t.client.invoke('model:predict', bad);
+    assert.equal(t.socket().sent.length, 0);
+    assert.ok(!r.ok && /model:predict request could not be encoded/.test(r.error.message));
+    assert.match(r.ok ? '' : (r.error.detail ?? ''), /Int32Array cannot be sent/);
   });
 
   it('answers at once with an error when not connected', async () => {
@@ -111,11 +126,13 @@ describe('ws client: requests', () => {
     assert.equal(t.socket().sent.length, 0);
   });
 
-  it('revives and validates the history inside training:status', async () => {
+  it('validates the history inside training:status, typed arrays and all', async () => {
     const t = setup();
     t.socket().open();
     const p = t.client.invoke('training:status', null);
-    const kernels = [{ layer: 'conv1', shape: [1, 1, 1, 2], values: [0.25, -0.5] }];
+    const kernels = [
+      { layer: 'conv1', shape: [1, 1, 1, 2], values: new Float32Array([0.25, -0.5]) },
+    ];
     t.socket().receive({
       kind: 'result',
       id: 1,
@@ -180,13 +197,13 @@ describe('ws client: requests', () => {
 });
 
 describe('ws client: events', () => {
-  it('delivers events with kernel values as Float32Array and null losses as NaN', () => {
+  it('delivers events with kernel values as Float32Array and NaN losses as NaN', () => {
     const t = setup();
     t.socket().open();
     t.socket().receive({
       kind: 'event',
       channel: 'training:event',
-      payload: { ...batch('r', 1, 1, [2.3, 0]), losses: [2.3, null] },
+      payload: { ...batch('r', 1, 1, [2.3, 0]), losses: [2.3, NaN] },
     });
     t.socket().receive({
       kind: 'event',
@@ -196,14 +213,27 @@ describe('ws client: events', () => {
         runId: 'r',
         epoch: 1,
         batch: 2,
+        kernels: [{ layer: 'conv1', shape: [1, 1, 1, 3], values: new Float32Array([1, 2, 3]) }],
+      },
+    });
+    // A plain array where a Float32Array belongs is refused, not converted.
+    t.socket().receive({
+      kind: 'event',
+      channel: 'training:event',
+      payload: {
+        type: 'filters',
+        runId: 'r',
+        epoch: 1,
+        batch: 3,
         kernels: [{ layer: 'conv1', shape: [1, 1, 1, 3], values: [1, 2, 3] }],
       },
     });
     assert.equal(t.events.length, 2);
+    assert.equal(t.problems.length, 1);
+    assert.match(t.problems[0]?.detail ?? '', /values: expected a Float32Array/);
     const [b, f] = t.events;
     assert.ok(b?.type === 'batch' && Number.isNaN(b.losses[1]) && b.losses[0] === 2.3);
     assert.ok(f?.type === 'filters' && f.kernels[0]?.values instanceof Float32Array);
-    assert.deepEqual(t.problems, []);
   });
 
   it('reports, and does not deliver, an event that fails validation', () => {
@@ -214,10 +244,28 @@ describe('ws client: events', () => {
       channel: 'training:event',
       payload: { type: 'paused', runId: 'r', extra: 1 },
     });
-    t.socket().receive('not json');
+    t.socket().receive('{"kind":"event"}');
+    t.socket().fire('message', { data: Uint8Array.from([0xc1]).buffer });
     assert.equal(t.events.length, 0);
-    assert.equal(t.problems.length, 2);
+    assert.equal(t.problems.length, 3);
     assert.match(t.problems[0]?.detail ?? '', /extra/);
+    assert.match(t.problems[1]?.message ?? '', /text message; expected a binary frame/);
+    assert.match(t.problems[2]?.detail ?? '', /not valid MessagePack/);
+  });
+
+  it('a frame that may have been an answer fails what waits; a bad event does not', async () => {
+    const t = setup();
+    t.socket().open();
+    const p = t.client.invoke('training:stop', null);
+    t.socket().receive({ kind: 'event', channel: 'training:event', payload: { type: 'x' } });
+    t.socket().receive({ kind: 'event', channel: 'elsewhere', payload: started('r') });
+    // A map whose only key is __proto__: MessagePack, but never one of ours; its id is lost.
+    const proto = Uint8Array.from([0x81, 0xa9, ...Buffer.from('__proto__'), 0xc0]);
+    t.socket().fire('message', { data: proto.buffer });
+    const r = await p;
+    assert.ok(!r.ok && r.error.message === 'The server sent a message this app cannot decode.');
+    assert.match(r.ok ? '' : (r.error.detail ?? ''), /__proto__/);
+    assert.equal(t.problems.length, 3);
   });
 
   it('fails pending requests on a server "error" message', async () => {
