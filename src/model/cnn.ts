@@ -1,7 +1,16 @@
-// The TensorFlow "Deep MNIST for experts" network, exactly, built with the tfjs layers API.
-// Layer names are stable: the worker reads kernels and feature maps by these names.
+// Networks built with the tfjs layers API from their spec (src/shared/network.ts), the
+// TensorFlow tutorial's among them; the optimizers; logits and probabilities.
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/dataset.ts';
+import { assertNever } from '../shared/guard.ts';
+import {
+  tutorialNetwork,
+  MOMENTUM,
+  type LayerSpec,
+  type NetworkSpec,
+  type OptimizerName,
+} from '../shared/network.ts';
+import { layerNames } from '../shared/network-shapes.ts';
 
 export const LAYER = {
   conv1: 'conv1',
@@ -14,68 +23,103 @@ export const LAYER = {
 } as const;
 
 /**
- * conv 5x5x32 SAME ReLU -> maxpool 2x2/2 -> conv 5x5x64 SAME ReLU -> maxpool 2x2/2 ->
- * flatten (7*7*64 = 3136; the tutorial's text says 3164, a typo) -> dense 1000 ReLU -> dense 10.
+ * Builds any valid network (src/shared/network.ts; check it with checkNetwork first) for the
+ * dataset's images. Layer names come from layerNames (conv1, pool1, ..., fc1, fc2): the worker
+ * reads kernels and feature maps by them. Weighted layers are initialised Glorot-uniform with
+ * seed × 16 + their rank among weighted layers, so a seed repeats a run and layers differ.
  * The network outputs logits and the loss is softmax cross-entropy on logits, as in the tutorial
  * (tf.nn.softmax_cross_entropy_with_logits). Besides being exact, this keeps a diverged run
  * visible: Keras-style softmax + clipped cross-entropy turns NaN into a finite loss on wasm.
  * Use `probabilities()` for predictions.
  */
-export function buildModel(seed = 42): tf.LayersModel {
-  // Each layer gets its own seed so initialisation is repeatable and layers differ.
-  const init = (i: number) => tf.initializers.glorotUniform({ seed: seed * 16 + i });
+export function buildNetwork(spec: NetworkSpec, seed = 42): tf.LayersModel {
   const model = tf.sequential({ name: 'mnist_cnn' });
-  model.add(
-    tf.layers.conv2d({
-      name: LAYER.conv1,
-      inputShape: [...IMAGE_SHAPE],
-      filters: 32,
-      kernelSize: 5,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(1),
-    }),
-  );
-  model.add(tf.layers.maxPooling2d({ name: LAYER.pool1, poolSize: 2, strides: 2 }));
-  model.add(
-    tf.layers.conv2d({
-      name: LAYER.conv2,
-      filters: 64,
-      kernelSize: 5,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(2),
-    }),
-  );
-  model.add(tf.layers.maxPooling2d({ name: LAYER.pool2, poolSize: 2, strides: 2 }));
-  model.add(tf.layers.flatten({ name: LAYER.flatten }));
-  model.add(
-    tf.layers.dense({
-      name: LAYER.fc1,
-      units: 1000,
-      activation: 'relu',
-      kernelInitializer: init(3),
-    }),
-  );
-  model.add(
-    tf.layers.dense({
-      name: LAYER.logits,
-      units: NUM_CLASSES,
-      activation: 'linear',
-      kernelInitializer: init(4),
-    }),
-  );
+  const names = layerNames(spec.layers);
+  let weighted = 0;
+  const init = () => tf.initializers.glorotUniform({ seed: seed * 16 + ++weighted });
+  spec.layers.forEach((l, i) => {
+    const first = i === 0 ? { inputShape: [...IMAGE_SHAPE] } : {};
+    const name = names[i]!;
+    model.add(layerOf(l, name, first, init));
+  });
   return model;
 }
+
+function layerOf(
+  l: LayerSpec,
+  name: string,
+  first: { inputShape?: number[] },
+  init: () => ReturnType<typeof tf.initializers.glorotUniform>,
+): tf.layers.Layer {
+  switch (l.kind) {
+    case 'conv':
+      return tf.layers.conv2d({
+        name,
+        ...first,
+        filters: l.filters,
+        kernelSize: l.kernel,
+        strides: l.stride,
+        padding: l.padding,
+        activation: l.activation,
+        kernelInitializer: init(),
+      });
+    case 'maxpool':
+    case 'avgpool': {
+      const args = { name, ...first, poolSize: l.size, strides: l.stride, padding: l.padding };
+      return l.kind === 'maxpool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+    }
+    case 'flatten':
+      return tf.layers.flatten({ name, ...first });
+    case 'dense':
+      return tf.layers.dense({
+        name,
+        ...first,
+        units: l.units,
+        activation: l.activation,
+        kernelInitializer: init(),
+      });
+    case 'dropout':
+      return tf.layers.dropout({ name, ...first, rate: l.rate });
+    default:
+      return assertNever(l, 'layer kind');
+  }
+}
+
+/**
+ * The TensorFlow "Deep MNIST for experts" network, exactly: conv 5x5x32 SAME ReLU -> maxpool
+ * 2x2/2 -> conv 5x5x64 SAME ReLU -> maxpool 2x2/2 -> flatten (7*7*64 = 3136; the tutorial's text
+ * says 3164, a typo) -> dense 1000 ReLU -> dense 10.
+ */
+export const buildModel = (seed = 42): tf.LayersModel =>
+  buildNetwork(tutorialNetwork(NUM_CLASSES), seed);
 
 /** Mean softmax cross-entropy of one-hot labels and logits. */
 export const softmaxCrossEntropy = (labels: tf.Tensor, logits: tf.Tensor): tf.Tensor =>
   tf.losses.softmaxCrossEntropy(labels, logits);
 
-/** Adam with the given learning rate (the tutorial: 1e-4); softmax cross-entropy; accuracy. */
-export function compileModel(model: tf.LayersModel, learningRate: number): void {
+export function optimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    case 'momentum':
+      return tf.train.momentum(learningRate, MOMENTUM);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
+    default:
+      return assertNever(name, 'optimizer');
+  }
+}
+
+/** The optimizer (the tutorial: Adam, 1e-4); softmax cross-entropy; accuracy. */
+export function compileModel(
+  model: tf.LayersModel,
+  learningRate: number,
+  name: OptimizerName = 'adam',
+): void {
   model.compile({
-    optimizer: tf.train.adam(learningRate),
+    optimizer: optimizer(name, learningRate),
     loss: softmaxCrossEntropy,
     metrics: ['accuracy'], // categorical accuracy: argmax of logits = argmax of probabilities
   });
