@@ -2,6 +2,7 @@
 // temporary folder beside the target and renamed into place, so a crash leaves the old model or
 // the new one, never a mix (see src/library/atomic.ts for the steps and the recovery).
 import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../shared/config.ts';
 import { writeDirAtomic, type AtomicOptions } from '../library/atomic.ts';
 import { modelJsonText } from '../library/library.ts';
 import { MODEL_JSON, WEIGHTS_BIN, type WeightSpec } from '../library/model-files.ts';
@@ -13,7 +14,8 @@ export interface ModelMeta {
   name?: string;
   createdAt: string;
   engine: string;
-  config: Record<string, number>;
+  /** The run's settings and network ({} for a model that was never trained here). */
+  config: Partial<TrainConfig>;
   epochsTrained: number;
   testAccuracy: number | null;
 }

@@ -1,4 +1,6 @@
 // Training settings shared by every layer. Plain data only: this folder imports nothing.
+import { NUM_CLASSES } from './dataset.ts';
+import { tutorialNetwork, type NetworkSpec, type OptimizerName } from './network.ts';
 
 /** Which tfjs engine trains: native TensorFlow (tfjs-node), portable WebAssembly, or pure JS. */
 export type EngineName = 'native' | 'wasm' | 'cpu';
@@ -29,6 +31,10 @@ export interface TrainConfig {
   testLimit: number;
   /** Seeds both weight initialisation and the shuffle, so a run can be repeated. */
   seed: number;
+  /** The layers (src/shared/network.ts). A request without one means the tutorial network. */
+  network: NetworkSpec;
+  /** A request without one means Adam, the tutorial's. */
+  optimizer: OptimizerName;
 }
 
 /** The TensorFlow "Deep MNIST" tutorial, exactly. */
@@ -39,6 +45,8 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   trainLimit: 60_000,
   testLimit: 10_000,
   seed: 42,
+  network: tutorialNetwork(NUM_CLASSES),
+  optimizer: 'adam',
 });
 
 export const LIMITS = Object.freeze({
@@ -50,7 +58,11 @@ export const LIMITS = Object.freeze({
   maxSeed: 2 ** 31 - 1,
 });
 
-export type ConfigErrors = Partial<Record<keyof TrainConfig, string>>;
+/** The settings that are numbers (the form's fields); the network and optimizer are chosen apart. */
+export type NumericSettings = Omit<TrainConfig, 'network' | 'optimizer'>;
+export type NumericKey = keyof NumericSettings;
+
+export type ConfigErrors = Partial<Record<NumericKey, string>>;
 
 function checkInt(value: unknown, min: number, max: number, what: string): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `${what} must be a number`;
@@ -60,9 +72,9 @@ function checkInt(value: unknown, min: number, max: number, what: string): strin
 }
 
 /** Every reason a config is unusable, by field, in words a user can act on. Empty when valid. */
-export function configErrors(c: Partial<Record<keyof TrainConfig, unknown>>): ConfigErrors {
+export function configErrors(c: Partial<Record<NumericKey, unknown>>): ConfigErrors {
   const errors: ConfigErrors = {};
-  const put = (k: keyof TrainConfig, e: string | undefined): void => {
+  const put = (k: NumericKey, e: string | undefined): void => {
     if (e !== undefined) errors[k] = e;
   };
   put('epochs', checkInt(c.epochs, 1, LIMITS.maxEpochs, 'Epochs'));

@@ -26,9 +26,14 @@ export interface EngineSpeed {
 
 /** Layer names are stable (see src/model/cnn.ts) so kernels and feature maps can be read by name. */
 export type ConvLayerName = 'conv1' | 'conv2';
+/**
+ * The weights drawn as pictures: the first two convolutions' filters or, for a network without
+ * one, the first dense layer's weights over the pixels (fc1), one image per unit.
+ */
+export type PictureLayerName = ConvLayerName | 'fc1';
 
 export interface KernelSnapshot {
-  layer: ConvLayerName;
+  layer: PictureLayerName;
   /** [height, width, inChannels, outChannels], tfjs order. */
   shape: [number, number, number, number];
   values: Float32Array;

@@ -36,11 +36,17 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './worker-protocol.ts';
-import { IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
+import { DATASET, IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
+import { OPTIMIZERS, tutorialNetwork } from './network.ts';
+import { networkSpec } from './network-validate.ts';
 import type { CheckpointInfo } from './models.ts';
 
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
 
+/**
+ * Settings, then the network (absent: the tutorial's, as in every request and checkpoint from
+ * before networks could be edited) checked for the dataset at this batch size.
+ */
 export const trainConfig: Guard<TrainConfig> = (v, p) => {
   const c = object({
     epochs: num(),
@@ -49,13 +55,19 @@ export const trainConfig: Guard<TrainConfig> = (v, p) => {
     trainLimit: num(),
     testLimit: num(),
     seed: num(),
+    network: optional((x: unknown) => x),
+    optimizer: optional(literal(...OPTIMIZERS)),
   })(v, p);
   const errors = Object.entries(configErrors(c));
   if (errors.length > 0) {
     const [key, reason] = errors[0]!;
     throw new ValidationError(p ? `${p}.${key}` : key, reason);
   }
-  return c;
+  const network =
+    c.network === undefined
+      ? tutorialNetwork(NUM_CLASSES)
+      : networkSpec(DATASET, c.batchSize)(c.network, p ? `${p}.network` : 'network');
+  return { ...c, network, optimizer: c.optimizer ?? 'adam' };
 };
 
 const engineChoice = literal(...ENGINE_CHOICES);
@@ -189,7 +201,7 @@ export const engineInfo: Guard<EngineInfo> = object({
 
 const kernel: Guard<KernelSnapshot> = (v, p) => {
   const k = object({
-    layer: literal('conv1', 'conv2'),
+    layer: literal('conv1', 'conv2', 'fc1'),
     shape: array(int(1, 4096), 4),
     values: float32Array(),
   })(v, p);

@@ -28,7 +28,7 @@ import {
   WEIGHTS_BIN,
   type WeightSpec,
 } from '../library/model-files.ts';
-import { buildModel, compileModel } from '../model/cnn.ts';
+import { buildNetwork, compileModel } from '../model/cnn.ts';
 import { disposeModel } from '../model/load.ts';
 import { modelArtifacts } from '../model/store.ts';
 import type { TrainConfig } from '../shared/config.ts';
@@ -133,16 +133,16 @@ export async function writeCheckpoint(
 }
 
 /**
- * A compiled model in exactly the state the checkpoint recorded: the tutorial network built from
- * the run's seed, its weights set by name, and Adam's moments and step count restored.
+ * A compiled model in exactly the state the checkpoint recorded: the run's network built from
+ * its seed, its weights set by name, and Adam's moments and step count restored.
  * The checkpoint must come from readCheckpoint() (already checked for sizes and finite values);
  * shape mismatches with this network are reported as ModelFileErrors.
  */
 export async function restoreFromCheckpoint(cp: Checkpoint, file: string): Promise<tf.LayersModel> {
   const { config, optimizer } = cp.meta;
-  const model = buildModel(config.seed);
+  const model = buildNetwork(config.network, config.seed);
   try {
-    compileModel(model, config.learningRate);
+    compileModel(model, config.learningRate, config.optimizer);
     const expected = model.weights.map((w) => `${w.originalName} ${JSON.stringify(w.shape)}`);
     const found = cp.model.weightSpecs.map((s) => `${s.name} ${JSON.stringify(s.shape)}`);
     if (expected.join() !== found.join())

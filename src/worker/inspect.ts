@@ -1,5 +1,5 @@
-// Looking inside the model for one drawing: the ten probabilities plus the conv1 and conv2
-// activations, in one forward pass; and test-set images by index for the confusion matrix.
+// Looking inside the model for one drawing: the probabilities plus the conv1 and conv2
+// activations (those the network has), in one forward pass; and test-set images by index for the confusion matrix.
 //
 // The probe is a second tf.LayersModel over the same layers (outputs at conv1, conv2 and the
 // logits), built once per model and kept in a WeakMap so it goes when the model goes. It owns no
@@ -7,12 +7,13 @@
 // layers' weights, i.e. the real model's.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
-import { LAYER } from '../model/cnn.ts';
 import type { ConvLayerName, TestImage } from '../shared/events.ts';
 import type { FeatureMaps, Inspection } from '../shared/worker-protocol.ts';
 import { IMAGE_PIXELS, batchShape } from '../shared/dataset.ts';
 
-const MAP_LAYERS: readonly ConvLayerName[] = [LAYER.conv1, LAYER.conv2];
+/** The feature maps shown: the first two convolutions', those the network has. */
+const mapLayers = (model: tf.LayersModel): ConvLayerName[] =>
+  (['conv1', 'conv2'] as const).filter((n) => model.layers.some((l) => l.name === n));
 
 const probes = new WeakMap<tf.LayersModel, tf.LayersModel>();
 
@@ -22,7 +23,7 @@ function probeOf(model: tf.LayersModel): tf.LayersModel {
     probe = tf.model({
       inputs: model.inputs,
       outputs: [
-        ...MAP_LAYERS.map((name) => model.getLayer(name).output),
+        ...mapLayers(model).map((name) => model.getLayer(name).output),
         model.outputs[0]!,
       ] as tf.SymbolicTensor[],
       name: `${model.name}_probe`,
@@ -43,7 +44,7 @@ export async function inspect(model: tf.LayersModel, pixels: Float32Array): Prom
   });
   try {
     const values = await Promise.all(outputs.map((t) => t.data<'float32'>()));
-    const maps: FeatureMaps[] = MAP_LAYERS.map((layer, i) => {
+    const maps: FeatureMaps[] = mapLayers(model).map((layer, i) => {
       const [, h, w, c] = outputs[i]!.shape as [number, number, number, number];
       return { layer, shape: [h, w, c], values: values[i]! };
     });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DataError } from '../data/idx.ts';
 import { loadMnist, type MnistData } from '../data/mnist.ts';
 import { selectEngine } from '../engine/select.ts';
-import { buildModel, compileModel, probabilities } from '../model/cnn.ts';
+import { buildNetwork, compileModel, probabilities } from '../model/cnn.ts';
 import { saveModelAtomic } from '../model/store.ts';
 import type { EngineChoice, TrainConfig } from '../shared/config.ts';
 import { EnvelopeError, envelope, type ErrorCode, type ErrorEnvelope } from '../shared/errors.ts';
@@ -185,8 +185,8 @@ export class TrainingSession {
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
     const data = await this.loadData();
     this.ensureIdle();
-    const model = buildModel(config.seed);
-    compileModel(model, config.learningRate);
+    const model = buildNetwork(config.network, config.seed);
+    compileModel(model, config.learningRate, config.optimizer);
     return this.launch(model, config, engine, data, null);
   }
 
@@ -244,7 +244,9 @@ export class TrainingSession {
         reporter.onTestProgress(epoch, done, total, seconds),
       onEpochEnd: async (epoch, logs) => {
         await reporter.onEpochEnd(epoch, logs);
-        if (checkpointDir === null) return;
+        // A checkpoint holds Adam's moments (src/training/checkpoint.ts); a run with another
+        // optimizer is not checkpointed, so it cannot be resumed after a crash.
+        if (checkpointDir === null || config.optimizer !== 'adam') return;
         const run = {
           runId: id,
           engine: engine.name,

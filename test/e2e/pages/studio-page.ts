@@ -20,6 +20,10 @@ export class StudioPage {
   readonly resumeButton: Locator;
   readonly stopButton: Locator;
   readonly defaultsButton: Locator;
+  /** The network picker (a preset) and the layer strip under it, one block per layer. */
+  readonly network: Locator;
+  readonly layerBlocks: Locator;
+  readonly networkParams: Locator;
   readonly engineLabel: Locator;
   /** Why this engine, in plain words. */
   readonly engineWhy: Locator;
@@ -58,6 +62,9 @@ export class StudioPage {
     this.resumeButton = id('btn-resume');
     this.stopButton = id('btn-stop');
     this.defaultsButton = id('btn-defaults');
+    this.network = id('cfg-network');
+    this.layerBlocks = id('layer-block');
+    this.networkParams = id('network-params');
     this.engineLabel = id('engine-label');
     this.engineWhy = id('engine-why');
     this.engineReason = id('engine-reason');

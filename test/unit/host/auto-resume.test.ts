@@ -13,8 +13,10 @@ import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { started } from '../renderer/fixtures.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 
-const CONFIG = {
+const CONFIG: TrainConfig = {
+  ...DEFAULT_CONFIG,
   epochs: 3,
   batchSize: 50,
   learningRate: 1e-3,

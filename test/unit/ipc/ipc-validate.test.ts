@@ -4,6 +4,7 @@ import { parseEngineChoice } from '../../../src/shared/config.ts';
 import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import { INVOKE_CHANNELS } from '../../../src/shared/contract.ts';
+import { PRESETS } from '../../../src/shared/network.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';
 import { invokeArg, invokeChannel, parseInvoke } from '../../../src/shared/ipc-validate.ts';
 
@@ -135,6 +136,73 @@ describe('pause / resume / stop / status', () => {
         );
     });
   }
+});
+
+describe('training:start networks', () => {
+  const layers = (network: unknown) => config({ network });
+  test('without a network or optimizer it is the tutorial CNN with Adam (older requests)', () => {
+    const old: Partial<TrainConfig> = { ...DEFAULT_CONFIG };
+    delete old.network;
+    delete old.optimizer;
+    const arg = parseInvoke('training:start', old).arg as TrainConfig;
+    assert.deepEqual(arg.network, DEFAULT_CONFIG.network);
+    assert.equal(arg.optimizer, 'adam');
+  });
+  test('every preset with its own optimizer is accepted', () => {
+    for (const p of PRESETS)
+      assert.equal(
+        refusal('training:start', {
+          ...config({ network: p.network, optimizer: p.optimizer }),
+          batchSize: p.batchSize,
+        }),
+        null,
+        p.name,
+      );
+  });
+  test('impossible networks and bad fields are refused with the layer and the reason', () => {
+    const pool = { kind: 'maxpool', size: 2, stride: 2, padding: 'valid' };
+    const tail = [{ kind: 'flatten' }, { kind: 'dense', units: 10, activation: 'linear' }];
+    assert.match(
+      refusal(
+        'training:start',
+        layers({
+          layers: [{ ...pool, size: 4, stride: 4 }, { ...pool, size: 7, stride: 4 }, pool, ...tail],
+        }),
+      ) ?? 'accepted',
+      /^training:start: network\.layers\[2\]: Layer 3 \(max pool 2×2, stride 2, valid\): its 1×1 input is smaller than its 2×2 window/,
+    );
+    assert.match(
+      refusal('training:start', layers({ layers: [{ kind: 'lstm' }, ...tail] })) ?? 'accepted',
+      /network\.layers\[0\]\.kind: unknown layer kind "lstm"; use one of conv, maxpool/,
+    );
+    assert.match(
+      refusal(
+        'training:start',
+        layers({
+          layers: [
+            {
+              kind: 'conv',
+              filters: 300,
+              kernel: 5,
+              stride: 1,
+              padding: 'same',
+              activation: 'relu',
+            },
+            ...tail,
+          ],
+        }),
+      ) ?? 'accepted',
+      /network\.layers\[0\]\.filters: must be between 1 and 256/,
+    );
+    assert.match(
+      refusal('training:start', config({ optimizer: 'adagrad' })) ?? 'accepted',
+      /optimizer: expected one of "adam", "sgd", "momentum", "rmsprop"/,
+    );
+    assert.match(
+      refusal('training:start', layers({ layers: tail, extra: 1 })) ?? 'accepted',
+      /network\.extra: unknown field/,
+    );
+  });
 });
 
 describe('arrays', () => {

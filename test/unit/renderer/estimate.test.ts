@@ -6,7 +6,9 @@ import {
   estimateSeconds,
   estimateText,
   roughDuration,
+  speedFactor,
 } from '../../../renderer/src/lib/state/estimate.ts';
+import { presetById } from '../../../src/shared/network.ts';
 import { DEFAULT_CONFIG } from '../../../src/shared/config.ts';
 import { ENGINE } from './fixtures.ts';
 
@@ -20,11 +22,27 @@ describe('estimateSeconds', () => {
     assert.equal(estimateSeconds(quick, engine), 6000 / 250 + 10000 / 2000);
   });
 
-  it('prefers a run seen on this engine at the same batch size, and only that', () => {
-    const seen = { engine: engine.name, batchSize: 50, imagesPerSec: 500 };
+  it('prefers a run seen on this engine at the same batch size and network, and only that', () => {
+    const seen = {
+      engine: engine.name,
+      batchSize: 50,
+      network: DEFAULT_CONFIG.network,
+      imagesPerSec: 500,
+    };
     assert.equal(estimateSeconds(DEFAULT_CONFIG, engine, seen), 1200 + 50);
     assert.equal(estimateSeconds({ ...DEFAULT_CONFIG, batchSize: 10 }, engine, seen), 2450);
     assert.equal(estimateSeconds(DEFAULT_CONFIG, engine, { ...seen, engine: 'native' }), 2450);
+    const tiny = presetById('tiny-cnn')!.network;
+    assert.notEqual(estimateSeconds(DEFAULT_CONFIG, engine, { ...seen, network: tiny }), 1250);
+  });
+
+  it('scales the measured speed by the network’s computation, at most 20×', () => {
+    const tiny = { ...DEFAULT_CONFIG, network: presetById('tiny-cnn')!.network };
+    const ratio = 2450 / estimateSeconds(tiny, engine)!;
+    assert.ok(ratio > 1 && ratio <= 20, String(ratio));
+    assert.equal(speedFactor(DEFAULT_CONFIG.network), 1);
+    const nn = presetById('standard-nn')!.network;
+    assert.equal(speedFactor(nn), 20, 'the plain network has ~1/100 of the FLOPs: capped');
   });
 
   it('says nothing until the engine has measured itself', () => {

@@ -11,12 +11,13 @@ import { after, before, test } from 'node:test';
 import { createDispatcher } from '../../../src/host/dispatch.ts';
 import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
-import type { TrainConfig } from '../../../src/shared/config.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import type { Result } from '../../../src/shared/contract.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import type { CheckpointInfo } from '../../../src/shared/models.ts';
 
 const CONFIG: TrainConfig = {
+  ...DEFAULT_CONFIG,
   epochs: 3,
   batchSize: 50,
   learningRate: 1e-3,

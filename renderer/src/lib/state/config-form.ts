@@ -5,10 +5,12 @@ import {
   LIMITS,
   configErrors,
   type ConfigErrors,
+  type NumericKey,
+  type NumericSettings,
   type TrainConfig,
 } from '$shared/config.ts';
 
-export type ConfigKey = keyof TrainConfig;
+export type ConfigKey = NumericKey;
 export type ConfigDraft = Record<ConfigKey, string>;
 
 export interface FieldSpec {
@@ -42,7 +44,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     key: 'learningRate',
     label: 'Learning rate',
     hint: 'tutorial 1e-4',
-    help: 'Step size of the Adam optimiser; scientific notation such as 1e-4 is fine.',
+    help: 'Step size of the optimiser; scientific notation such as 1e-4 is fine.',
     inputMode: 'decimal',
   },
   {
@@ -88,8 +90,8 @@ export function parseNumber(text: string): number {
 export interface ParsedDraft {
   values: Record<ConfigKey, number>;
   errors: ConfigErrors;
-  /** The config to send, or null while any field is invalid. */
-  config: TrainConfig | null;
+  /** The numeric settings to send, or null while any field is invalid. */
+  config: NumericSettings | null;
 }
 
 export function parseDraft(d: ConfigDraft): ParsedDraft {

@@ -1,7 +1,11 @@
 // How long a run will take, said before Train is pressed: from the speed the engine measured at
-// start-up, or better, from the speed of the last run with the same batch size on this engine.
+// start-up on the tutorial network, scaled by the network's computation (FLOPs), or better, from
+// the speed of the last run of the same network and batch size on this engine.
 import type { TrainConfig } from '$shared/config.ts';
+import { DATASET } from '$shared/dataset.ts';
 import type { EngineInfo } from '$shared/events.ts';
+import { tutorialNetwork, type NetworkSpec } from '$shared/network.ts';
+import { checkNetwork } from '$shared/network-shapes.ts';
 
 /** A run small enough to see the whole cycle in about a minute: one epoch on 6 000 images. */
 export const QUICK_RUN: Readonly<Pick<TrainConfig, 'epochs' | 'trainLimit'>> = Object.freeze({
@@ -13,7 +17,22 @@ export const QUICK_RUN: Readonly<Pick<TrainConfig, 'epochs' | 'trainLimit'>> = O
 export interface ObservedSpeed {
   engine: string;
   batchSize: number;
+  network: NetworkSpec;
   imagesPerSec: number;
+}
+
+const flopsOf = (n: NetworkSpec): number | null => {
+  const c = checkNetwork(n, DATASET);
+  return c.ok ? c.summary.flops : null;
+};
+const TUTORIAL_FLOPS = flopsOf(tutorialNetwork(DATASET.classNames.length))!;
+/** A small network is not faster without end: per-batch overheads cap the gain. */
+const MAX_SPEEDUP = 20;
+
+/** How much faster than the tutorial network `n` trains, by its computation. */
+export function speedFactor(n: NetworkSpec): number {
+  const flops = flopsOf(n);
+  return flops === null || flops <= 0 ? 1 : Math.min(MAX_SPEEDUP, TUTORIAL_FLOPS / flops);
 }
 
 /** Seconds for the whole run (training and each epoch's test pass), or null when unknown. */
@@ -28,15 +47,15 @@ export function estimateSeconds(
     observed !== null &&
     observed.engine === engine.name &&
     observed.batchSize === config.batchSize &&
+    JSON.stringify(observed.network) === JSON.stringify(config.network) &&
     observed.imagesPerSec > 0
       ? observed.imagesPerSec
       : null;
-  const train = seen ?? speed.trainImagesPerSec;
-  if (!(train > 0) || !(speed.testImagesPerSec > 0)) return null;
-  return (
-    (config.epochs * config.trainLimit) / train +
-    (config.epochs * config.testLimit) / speed.testImagesPerSec
-  );
+  const factor = speedFactor(config.network);
+  const train = seen ?? speed.trainImagesPerSec * factor;
+  const test = speed.testImagesPerSec * factor;
+  if (!(train > 0) || !(test > 0)) return null;
+  return (config.epochs * config.trainLimit) / train + (config.epochs * config.testLimit) / test;
 }
 
 /** "about 40 s", "about 3 min", "about 1 h 20 min": an estimate, so rounded like one. */

@@ -1,7 +1,7 @@
 // The app's reactive state. The run itself is one `$state.raw` RunView replaced by the pure reducer
 // on every event (the loss series inside it lives in shared typed buffers, see series.ts, so a
 // 12 000-point run costs nothing per event); everything shown is `$derived` from it.
-import { DEFAULT_CONFIG, type TrainConfig } from '$shared/config.ts';
+import { DEFAULT_CONFIG, type NumericSettings, type TrainConfig } from '$shared/config.ts';
 import type {
   AppStatus,
   InvokeArg,
@@ -11,6 +11,9 @@ import type {
 } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
+import { DATASET } from '$shared/dataset.ts';
+import { presetById, presetOf, type NetworkSpec, type OptimizerName } from '$shared/network.ts';
+import { checkNetwork } from '$shared/network-shapes.ts';
 import { isConnected, type ConnectionStatus, type StudioClient } from '../client.ts';
 import { draftFrom, parseDraft, type ConfigDraft } from './config-form.ts';
 import { controlsFor, etaText, latestTestAccuracy, progressOf } from './derive.ts';
@@ -30,6 +33,9 @@ export class Studio {
   });
   /** The settings form, as typed. */
   draft: ConfigDraft = $state(draftFrom(DEFAULT_CONFIG));
+  /** The network and optimizer the next run trains (a preset, or one shown from a run). */
+  network: NetworkSpec = $state.raw(DEFAULT_CONFIG.network);
+  optimizer: OptimizerName = $state(DEFAULT_CONFIG.optimizer);
   /** The invoke in flight, if any. */
   busy: InvokeChannel | null = $state(null);
   /** A stop in flight: it may overlap a pause or resume still waiting for its reply. */
@@ -48,6 +54,18 @@ export class Studio {
 
   readonly connected = $derived(isConnected(this.connection));
   readonly parsed = $derived(parseDraft(this.draft));
+  /** The preset the network is, or null ("custom"). */
+  readonly preset = $derived(presetOf(this.network));
+  /** The network's shapes at the typed batch size, or why it cannot train. */
+  readonly networkCheck = $derived(
+    checkNetwork(this.network, DATASET, this.parsed.config?.batchSize),
+  );
+  /** What Train sends, or null while a field or the network is invalid. */
+  readonly config: TrainConfig | null = $derived(
+    this.parsed.config !== null && this.networkCheck.ok
+      ? { ...this.parsed.config, network: this.network, optimizer: this.optimizer }
+      : null,
+  );
   readonly awaitingRun = $derived(
     this.awaitingRunId !== null && this.view.runId !== this.awaitingRunId,
   );
@@ -55,7 +73,7 @@ export class Studio {
     controlsFor({
       state: this.view.state,
       connected: this.connected,
-      configValid: this.parsed.config !== null,
+      configValid: this.config !== null,
       busy: this.busy !== null || this.syncing,
       stopping: this.stopping,
       awaitingRun: this.awaitingRun,
@@ -106,7 +124,7 @@ export class Studio {
   // --- actions ---------------------------------------------------------------------------------
 
   async train(): Promise<void> {
-    const config = this.parsed.config;
+    const config = this.config;
     if (!this.controls.canTrain || config === null) return;
     const r = await this.#run('training:start', config);
     if (r.ok && this.view.runId !== r.value.runId) {
@@ -141,14 +159,25 @@ export class Studio {
 
   resetDraft(): void {
     this.draft = draftFrom(DEFAULT_CONFIG);
+    this.network = DEFAULT_CONFIG.network;
+    this.optimizer = DEFAULT_CONFIG.optimizer;
   }
 
-  /** Fills some fields of the form (a preset), keeping what is typed in the others. */
-  applySettings(values: Partial<TrainConfig>): void {
+  /** Fills some fields of the form (a quick run), keeping what is typed in the others. */
+  applySettings(values: Partial<NumericSettings>): void {
     const filled = draftFrom({ ...DEFAULT_CONFIG, ...values });
     const next = { ...this.draft };
-    for (const key of Object.keys(values) as (keyof TrainConfig)[]) next[key] = filled[key];
+    for (const key of Object.keys(values) as (keyof NumericSettings)[]) next[key] = filled[key];
     this.draft = next;
+  }
+
+  /** A preset's network and its own optimizer, learning rate, batch size and epochs. */
+  choosePreset(id: string): void {
+    const p = presetById(id);
+    if (p === undefined) return;
+    this.network = p.network;
+    this.optimizer = p.optimizer;
+    this.applySettings({ learningRate: p.learningRate, batchSize: p.batchSize, epochs: p.epochs });
   }
 
   dismissNotice(): void {
@@ -229,6 +258,10 @@ export class Studio {
     this.view = next;
     // A new run (started here, in another window, or found on connect) shows its own settings,
     // so Train after it repeats it; the fields are locked while it runs anyway.
-    if (next.runId !== previous.runId && next.config !== null) this.draft = draftFrom(next.config);
+    if (next.runId !== previous.runId && next.config !== null) {
+      this.draft = draftFrom(next.config);
+      this.network = next.config.network;
+      this.optimizer = next.config.optimizer;
+    }
   }
 }
