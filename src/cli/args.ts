@@ -1,4 +1,5 @@
 // Flags for `npm run train`. Every mistake becomes one clear sentence (and exit code 2 in main).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   configErrors,
@@ -8,7 +9,11 @@ import {
   type EngineChoice,
   type TrainConfig,
 } from '../shared/config.ts';
+import { DATASET } from '../shared/dataset.ts';
+import { ValidationError } from '../shared/guard.ts';
 import { modelNameError } from '../shared/models.ts';
+import { OPTIMIZERS, PRESETS, presetById, type OptimizerName } from '../shared/network.ts';
+import { networkSpec } from '../shared/network-validate.ts';
 
 export interface TrainArgs {
   config: TrainConfig;
@@ -30,13 +35,18 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: npm run train -- [options]
 
-Trains the TensorFlow tutorial's MNIST CNN headless, in the same worker the app uses.
+Trains a network headless (the TensorFlow tutorial's MNIST CNN unless told otherwise), in the
+same worker the app uses.
 
+  --preset ID      ${PRESETS.map((p) => p.id).join(' | ')}: its network and its own
+                   optimizer, learning rate, batch size and epochs (flags below override them)
+  --arch FILE      the network as JSON, {"layers": [...]} (see src/shared/network.ts)
+  --optimizer O    ${OPTIMIZERS.join(' | ')}  (default: the preset's, else adam)
   --epochs N       passes over the training set          (default ${DEFAULT_CONFIG.epochs})
   --limit N        training images to use, 1..60000       (default ${DEFAULT_CONFIG.trainLimit})
   --test-limit N   test images to evaluate, 1..10000      (default ${DEFAULT_CONFIG.testLimit})
   --batch N        batch size                             (default ${DEFAULT_CONFIG.batchSize})
-  --lr X           Adam learning rate                     (default ${DEFAULT_CONFIG.learningRate})
+  --lr X           learning rate                          (default ${DEFAULT_CONFIG.learningRate})
   --seed N         seed for initialisation and shuffling  (default ${DEFAULT_CONFIG.seed})
   --engine E       ${ENGINE_CHOICES.join(' | ')}  (default: $CNN_STUDIO_ENGINE or auto)
   --out DIR        save the trained model here (model.json + weights.bin)
@@ -75,6 +85,9 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       options: {
         ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: 'string' as const }])),
         engine: { type: 'string' },
+        preset: { type: 'string' },
+        arch: { type: 'string' },
+        optimizer: { type: 'string' },
         out: { type: 'string' },
         save: { type: 'string' },
         models: { type: 'string' },
@@ -88,7 +101,7 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '.'));
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  const config: TrainConfig = { ...DEFAULT_CONFIG };
+  const config: TrainConfig = { ...DEFAULT_CONFIG, ...networkFlags(v) };
   for (const [flag, key] of Object.entries(NUMERIC)) {
     const raw = v[flag];
     if (typeof raw !== 'string') continue;
@@ -103,6 +116,14 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (first) {
     const flag = Object.entries(NUMERIC).find(([, k]) => k === first[0])?.[0];
     throw new UsageError(`--${flag}: ${first[1]}.`);
+  }
+  if (v.arch !== undefined || v.preset !== undefined) {
+    try {
+      networkSpec(DATASET, config.batchSize)(config.network, 'network');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new UsageError(`${v.arch !== undefined ? '--arch' : '--preset'}: ${e.message}`);
+    }
   }
   let engine: EngineChoice;
   try {
@@ -122,10 +143,16 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   const resume = v.resume === true;
   const checkpointDir = text('checkpoint-dir');
+  if (checkpointDir !== null && !resume && config.optimizer !== 'adam')
+    throw new UsageError(
+      `--checkpoint-dir: checkpoints hold Adam's state; a run with ${config.optimizer} cannot be checkpointed.`,
+    );
   if (resume && checkpointDir === null)
     throw new UsageError('--resume needs --checkpoint-dir DIR: the folder holding the checkpoint.');
   if (resume) {
-    const given = Object.keys(NUMERIC).find((flag) => v[flag] !== undefined);
+    const given = [...Object.keys(NUMERIC), 'preset', 'arch', 'optimizer'].find(
+      (flag) => v[flag] !== undefined,
+    );
     if (given !== undefined)
       throw new UsageError(
         `--${given} cannot be combined with --resume: the checkpoint's settings are used.`,
@@ -142,4 +169,44 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     resume,
     help: v.help === true,
   };
+}
+
+/** --preset, then --arch (its network) and --optimizer over it. */
+function networkFlags(v: Record<string, string | boolean | undefined>): Partial<TrainConfig> {
+  const out: Partial<TrainConfig> = {};
+  if (v.preset !== undefined) {
+    const p = presetById(String(v.preset));
+    if (p === undefined)
+      throw new UsageError(
+        `--preset: no preset "${String(v.preset)}"; use one of ${PRESETS.map((x) => x.id).join(', ')}.`,
+      );
+    Object.assign(out, {
+      network: p.network,
+      optimizer: p.optimizer,
+      learningRate: p.learningRate,
+      batchSize: p.batchSize,
+      epochs: p.epochs,
+    });
+  }
+  if (v.arch !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(String(v.arch), 'utf8'));
+    } catch (e) {
+      throw new UsageError(`--arch: cannot read ${String(v.arch)}: ${(e as Error).message}`);
+    }
+    try {
+      out.network = networkSpec(DATASET)(json, 'network');
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw new UsageError(`--arch: ${e.message}`);
+    }
+  }
+  if (v.optimizer !== undefined) {
+    const o = String(v.optimizer) as OptimizerName;
+    if (!OPTIMIZERS.includes(o))
+      throw new UsageError(`--optimizer: use one of ${OPTIMIZERS.join(', ')}, not "${o}".`);
+    out.optimizer = o;
+  }
+  return out;
 }

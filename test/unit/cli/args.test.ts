@@ -1,6 +1,10 @@
 // `npm run train` flags: out-of-range settings are one clear sentence each (exit 2 in main).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { presetById } from '../../../src/shared/network.ts';
 import { parseTrainArgs } from '../../../src/cli/args.ts';
 
 describe('parseTrainArgs', () => {
@@ -58,6 +62,54 @@ describe('parseTrainArgs', () => {
     const a = parseTrainArgs(['--save', 'digits', '--models', '/m'], {});
     assert.equal(a.save, 'digits');
     assert.equal(a.models, '/m');
+  });
+
+  test('--preset, --arch and --optimizer: a network and its settings, each mistake in words', async () => {
+    const nn = parseTrainArgs(['--preset', 'standard-nn']).config;
+    assert.deepEqual(
+      [nn.network, nn.optimizer, nn.learningRate, nn.batchSize, nn.epochs],
+      [presetById('standard-nn')!.network, 'sgd', 0.5, 100, 10],
+    );
+    assert.equal(
+      parseTrainArgs(['--preset', 'standard-nn', '--lr', '0.1']).config.learningRate,
+      0.1,
+    );
+    assert.equal(parseTrainArgs(['--optimizer', 'rmsprop']).config.optimizer, 'rmsprop');
+    const dir = await mkdtemp(join(tmpdir(), 'cnn-arch-'));
+    const file = join(dir, 'net.json');
+    await writeFile(file, JSON.stringify(presetById('tiny-cnn')!.network));
+    assert.deepEqual(
+      parseTrainArgs(['--arch', file]).config.network,
+      presetById('tiny-cnn')!.network,
+    );
+    await writeFile(
+      file,
+      JSON.stringify({
+        layers: [{ kind: 'flatten' }, { kind: 'dense', units: 9, activation: 'linear' }],
+      }),
+    );
+    assert.throws(
+      () => parseTrainArgs(['--arch', file]),
+      /^Error: --arch: network\.layers\[1\]: The last layer must be dense with 10 units/,
+    );
+    await writeFile(file, '{"layers": [');
+    assert.throws(
+      () => parseTrainArgs(['--arch', file]),
+      /--arch: cannot read .*net\.json: .*JSON/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['--preset', 'vgg']),
+      /--preset: no preset "vgg"; use one of tutorial-cnn, standard-nn/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['--optimizer', 'adagrad']),
+      /--optimizer: use one of adam, sgd/,
+    );
+    assert.throws(
+      () => parseTrainArgs(['--preset', 'standard-nn', '--checkpoint-dir', dir]),
+      /checkpoints hold Adam's state; a run with sgd cannot be checkpointed/,
+    );
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('checkpoint flags', () => {
