@@ -5,14 +5,18 @@
 // (a lesson in itself: a plain network learns whole-digit templates, a CNN small strokes).
 import type * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE, IMAGE_PIXELS } from '../shared/dataset.ts';
-import type { KernelSnapshot, PictureLayerName } from '../shared/events.ts';
+import type { ConvLayerName, KernelSnapshot, PictureLayerName } from '../shared/events.ts';
 
 const has = (model: tf.LayersModel, name: string): boolean =>
   model.layers.some((l) => l.name === name);
 
+/** The convolutions the views show (filters, feature maps): conv1 and conv2, those there are. */
+export const shownConvLayers = (model: tf.LayersModel): ConvLayerName[] =>
+  (['conv1', 'conv2'] as const).filter((n) => has(model, n));
+
 /** Which layers' weights can be drawn: conv1 and conv2 when present, else fc1 on the pixels. */
 export function pictureLayers(model: tf.LayersModel): PictureLayerName[] {
-  const convs = (['conv1', 'conv2'] as const).filter((n) => has(model, n));
+  const convs = shownConvLayers(model);
   if (convs.length > 0) return convs;
   if (!has(model, 'fc1')) return [];
   const [inputs] = model.getLayer('fc1').getWeights()[0]!.shape;

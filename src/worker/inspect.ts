@@ -1,33 +1,39 @@
 // Looking inside the model for one drawing: the probabilities plus the conv1 and conv2
-// activations (those the network has), in one forward pass; and test-set images by index for the confusion matrix.
+// activations (those the network has), in one forward pass; and test-set images by index for the
+// confusion matrix.
 //
-// The probe is a second tf.LayersModel over the same layers (outputs at conv1, conv2 and the
-// logits), built once per model and kept in a WeakMap so it goes when the model goes. It owns no
+// The probe is a second tf.LayersModel over the same layers (outputs at the shown convolutions and
+// the logits), built once per model and kept in a WeakMap so it goes when the model goes. It owns no
 // weights, and must never be disposed itself: LayersModel.dispose() would dispose the shared
 // layers' weights, i.e. the real model's.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
+import { shownConvLayers } from '../model/filter-weights.ts';
 import type { ConvLayerName, TestImage } from '../shared/events.ts';
 import type { FeatureMaps, Inspection } from '../shared/worker-protocol.ts';
 import { IMAGE_PIXELS, batchShape } from '../shared/dataset.ts';
 
-/** The feature maps shown: the first two convolutions', those the network has. */
-const mapLayers = (model: tf.LayersModel): ConvLayerName[] =>
-  (['conv1', 'conv2'] as const).filter((n) => model.layers.some((l) => l.name === n));
+interface Probe {
+  model: tf.LayersModel;
+  /** The layers whose outputs come first, before the logits. */
+  maps: ConvLayerName[];
+}
 
-const probes = new WeakMap<tf.LayersModel, tf.LayersModel>();
+const probes = new WeakMap<tf.LayersModel, Probe>();
 
-function probeOf(model: tf.LayersModel): tf.LayersModel {
+function probeOf(model: tf.LayersModel): Probe {
   let probe = probes.get(model);
   if (!probe) {
-    probe = tf.model({
-      inputs: model.inputs,
-      outputs: [
-        ...mapLayers(model).map((name) => model.getLayer(name).output),
-        model.outputs[0]!,
-      ] as tf.SymbolicTensor[],
-      name: `${model.name}_probe`,
-    });
+    const maps = shownConvLayers(model);
+    const outputs = [...maps.map((name) => model.getLayer(name).output), model.outputs[0]!];
+    probe = {
+      model: tf.model({
+        inputs: model.inputs,
+        outputs: outputs as tf.SymbolicTensor[],
+        name: `${model.name}_probe`,
+      }),
+      maps,
+    };
     probes.set(model, probe);
   }
   return probe;
@@ -38,13 +44,14 @@ export async function inspect(model: tf.LayersModel, pixels: Float32Array): Prom
   const probe = probeOf(model);
   const outputs = tf.tidy(() => {
     const x = tf.tensor4d(pixels, batchShape(1));
-    const out = probe.predict(x) as tf.Tensor[];
+    // A probe with one output (a network without convolutions) predicts a tensor, not a list.
+    const out = [probe.model.predict(x)].flat();
     const logits = out.pop()!;
     return [...out, tf.softmax(logits)];
   });
   try {
     const values = await Promise.all(outputs.map((t) => t.data<'float32'>()));
-    const maps: FeatureMaps[] = mapLayers(model).map((layer, i) => {
+    const maps: FeatureMaps[] = probe.maps.map((layer, i) => {
       const [, h, w, c] = outputs[i]!.shape as [number, number, number, number];
       return { layer, shape: [h, w, c], values: values[i]! };
     });

@@ -1,6 +1,7 @@
 // The network is a choice: a preset brings its own layers and optimizer settings, the layer strip
 // shows each layer's output shape before training, and a run of the plain network really trains
 // it (its first layer's weights are drawn as 28×28 pictures, since it has no filters).
+import { DIGITS, InsightsPage } from './pages/insights-page.ts';
 import { expect, test } from './support/fixtures.ts';
 import { shortRun } from './support/runs.ts';
 
@@ -37,6 +38,12 @@ test('pick Standard NN: its layers, its settings, and a run that trains it', asy
   ).toBeVisible();
   await expect(studio.page.getByTestId('filter-conv1')).toHaveCount(300);
   await expect(studio.page.getByTestId('filters-caption')).toContainText('no convolution');
+  // Drawing: the prediction comes, and the maps panel says why it has nothing to show.
+  const insights = new InsightsPage(studio.page);
+  await insights.openTab('draw');
+  await insights.drawAndWait(DIGITS['1']!);
+  expect((await insights.probabilities()).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+  await expect(studio.page.getByTestId('feature-maps-none')).toContainText('no convolution');
   // After the run the picker still shows the network that ran; the tutorial is one click away.
   await expect(studio.network).toHaveValue('standard-nn');
   await studio.defaultsButton.click();

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { loadMnist, type MnistData } from '../../../src/data/mnist.ts';
 import { selectEngine } from '../../../src/engine/select.ts';
-import { buildModel, compileModel, probabilities } from '../../../src/model/cnn.ts';
+import { buildModel, buildNetwork, compileModel, probabilities } from '../../../src/model/cnn.ts';
+import { presetById } from '../../../src/shared/network.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
-import { trainingEvent } from '../../../src/shared/validate.ts';
+import { inspection, trainingEvent } from '../../../src/shared/validate.ts';
 import { RunControl } from '../../../src/training/control.ts';
 import { ProgressReporter } from '../../../src/training/progress.ts';
 import { train } from '../../../src/training/trainer.ts';
@@ -85,6 +86,27 @@ test('repeated inspect calls leave no tensors behind', async () => {
   const before = tf.memory().numTensors;
   for (let i = 0; i < 5; i++) await inspect(model, image(i));
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('any network: maps for the convolutions it has, none (and no crash) without one', async () => {
+  for (const [id, maps] of [
+    ['tiny-cnn', ['conv1 28×28×8']],
+    ['standard-nn', []],
+  ] as const) {
+    const m = buildNetwork(presetById(id)!.network, 5);
+    const r = inspection(await inspect(m, image(2)), 'r');
+    assert.equal(r.probabilities.length, 10);
+    assert.deepEqual(
+      r.maps.map((x) => `${x.layer} ${x.shape.join('×')}`),
+      maps,
+      id,
+    );
+    const t = tf.tidy(() => probabilities(m, tf.tensor4d(image(2), [1, 28, 28, 1])));
+    const expected = Array.from(await t.data());
+    t.dispose();
+    r.probabilities.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-5, `${id} ${i}`));
+    m.dispose();
+  }
 });
 
 test('a new model gets its own probe; the old model keeps its weights', async () => {
