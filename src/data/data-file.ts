@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { errorText } from '../shared/errors.ts';
 import { DataError, idxLayout, type IdxKind, type IdxLayout } from './idx.ts';
 
 /** The most an unpacked data file may hold: MNIST's largest is 47 MB. */
@@ -15,8 +16,6 @@ const MAX_MB = MAX_DATA_BYTES / 1024 / 1024;
 
 export const errorCode = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined;
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function unreadable(path: string, e: unknown): DataError {
   const problem =

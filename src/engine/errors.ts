@@ -1,4 +1,5 @@
 // The one error src/engine throws on purpose: an engine that was asked for cannot be used.
+import { errorText } from '../shared/errors.ts';
 
 /** code 'ENGINE' matches ErrorCode in src/shared/errors.ts, so callers can envelope it as is. */
 export class EngineError extends Error {
@@ -11,7 +12,6 @@ export class EngineError extends Error {
 
 /** First line of an error's message, short enough for a status line. */
 export function briefly(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split('\n', 1)[0]?.trim() ?? '';
+  const line = errorText(e).split('\n', 1)[0]?.trim() ?? '';
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer, type RawData } from 'ws';
 import type { Result } from '../shared/contract.ts';
-import { envelope } from '../shared/errors.ts';
+import { envelope, errorText } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { frameBytes } from '../wire/codec.ts';
 import { encodeMessage, readInvoke, type Invoke, type ServerMessage } from '../wire/frames.ts';
@@ -73,8 +73,8 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
     try {
       frame = encodeMessage({ kind: 'result', id, result });
     } catch (e) {
-      log(`WebSocket answer not encodable: ${(e as Error).message}`);
-      const error = envelope('INTERNAL', 'The answer could not be sent.', (e as Error).message);
+      log(`WebSocket answer not encodable: ${errorText(e)}`);
+      const error = envelope('INTERNAL', 'The answer could not be sent.', errorText(e));
       frame = encodeMessage({ kind: 'result', id, result: { ok: false, error } });
     }
     sendFrame(ws, frame);
@@ -90,7 +90,7 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
       flow.take(() =>
         answer(ws, data, isBinary).catch((e: unknown) => {
           // Whatever a frame holds, it must not take the process (and a run) down with it.
-          log(`WebSocket frame not handled: ${(e as Error).message}`);
+          log(`WebSocket frame not handled: ${errorText(e)}`);
           send(ws, {
             kind: 'error',
             error: envelope('BAD_REQUEST', 'The frame could not be handled.'),
@@ -111,7 +111,7 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
     return o
       .dispatch(frame.channel, frame.arg)
       .then((result) => sendResult(ws, frame.id, result))
-      .catch((e: unknown) => log(`WebSocket answer not sent: ${(e as Error).message}`));
+      .catch((e: unknown) => log(`WebSocket answer not sent: ${errorText(e)}`));
   };
 
   const unsubscribe = o.subscribe((event) => {
@@ -119,7 +119,7 @@ export function attachWsTransport(server: Server, o: WsTransportOptions): WsTran
     try {
       frame = encodeMessage({ kind: 'event', channel: 'training:event', payload: event });
     } catch (e) {
-      return log(`WebSocket event not encodable: ${(e as Error).message}`);
+      return log(`WebSocket event not encodable: ${errorText(e)}`);
     }
     for (const ws of wss.clients) sendFrame(ws, frame); // encoded once for every tab
   });

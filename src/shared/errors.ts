@@ -31,6 +31,9 @@ export interface ErrorEnvelope {
 export const MAX_ERROR_MESSAGE = 4000;
 export const MAX_ERROR_DETAIL = 20_000;
 
+/** What a thrown value says: an Error's message, anything else as text. */
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /** Cut at `max` characters, ending in "…", never inside a surrogate pair. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;

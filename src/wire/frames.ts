@@ -8,7 +8,7 @@
 //                     { kind: 'event', channel: 'training:event', payload: TrainingEvent }
 //                     { kind: 'error', error }   (a frame whose request could not be told)
 import type { EventChannel, Result } from '../shared/contract.ts';
-import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
+import { envelope, errorText, type ErrorEnvelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { isPlainObject } from '../shared/guard.ts';
 import { describeValue } from '../shared/json-depth.ts';
@@ -30,8 +30,6 @@ export type ServerMessage =
 export const encodeMessage = (message: InvokeMessage | ServerMessage): Uint8Array =>
   encode(message);
 
-export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 // ---- server side ----
 
 export type Invoke =
@@ -46,7 +44,7 @@ export function readInvoke(bytes: Uint8Array): Invoke {
   try {
     msg = decode(bytes);
   } catch (e) {
-    return { ok: false, id: null, message: describeError(e) };
+    return { ok: false, id: null, message: errorText(e) };
   }
   if (!isPlainObject(msg))
     return { ok: false, id: null, message: 'Expected an object like {kind: "invoke", ...}.' };
@@ -90,11 +88,7 @@ export function readError(v: unknown): ErrorEnvelope {
   try {
     return errorEnvelope(v, 'error');
   } catch (e) {
-    return envelope(
-      'INTERNAL',
-      'The server reported an error this app cannot read.',
-      describeError(e),
-    );
+    return envelope('INTERNAL', 'The server reported an error this app cannot read.', errorText(e));
   }
 }
 
@@ -104,7 +98,7 @@ export function readServerMessage(bytes: Uint8Array): Received {
   try {
     msg = decode(bytes);
   } catch (e) {
-    return unreadable('The server sent a message this app cannot decode.', describeError(e));
+    return unreadable('The server sent a message this app cannot decode.', errorText(e));
   }
   if (!isPlainObject(msg)) return unreadable('The server sent a message that is not an object.');
   switch (msg['kind']) {
@@ -119,7 +113,7 @@ export function readServerMessage(bytes: Uint8Array): Received {
         return { kind: 'event', event: trainingEvent(msg['payload'], 'payload') };
       } catch (e) {
         const message = 'The server sent a training event this app cannot read.';
-        return unreadable(message, describeError(e), false);
+        return unreadable(message, errorText(e), false);
       }
     case 'result':
       return { kind: 'result', id: msg['id'], result: readResult(msg['result']) };

@@ -7,7 +7,13 @@ import { selectEngine } from '../engine/select.ts';
 import { buildNetwork, compileModel, probabilities } from '../model/cnn.ts';
 import { saveModelAtomic } from '../model/store.ts';
 import type { EngineChoice, TrainConfig } from '../shared/config.ts';
-import { EnvelopeError, envelope, type ErrorCode, type ErrorEnvelope } from '../shared/errors.ts';
+import {
+  EnvelopeError,
+  envelope,
+  errorText,
+  type ErrorCode,
+  type ErrorEnvelope,
+} from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
 import { RunControl } from '../training/control.ts';
@@ -373,8 +379,4 @@ export function internal(e: unknown): ErrorEnvelope {
     `Training failed: ${errorText(e)}`,
     e instanceof Error ? e.stack?.split('\n').slice(0, 6).join('\n') : undefined,
   );
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,7 +1,7 @@
 // The one place that knows where the app runs. Electron: the preload's `window.studio`.
 // Browser: a WebSocket to ws(s)://<this host>/ws?token=<the token in this page's ?token=…>.
 import type { EventChannels, InvokeChannel, StudioApi } from '$shared/contract.ts';
-import { envelope } from '$shared/errors.ts';
+import { envelope, errorText } from '$shared/errors.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 import { createWsClient } from './ws-client.ts';
 
@@ -49,10 +49,9 @@ function fromBridge(bridge: StudioApi): StudioClient {
         return await bridge.invoke(channel, arg);
       } catch (e) {
         // Errors should arrive as Result envelopes; a throw means the bridge itself broke.
-        const detail = e instanceof Error ? e.message : String(e);
         return {
           ok: false,
-          error: envelope('INTERNAL', `${channel as InvokeChannel} failed`, detail),
+          error: envelope('INTERNAL', `${channel as InvokeChannel} failed`, errorText(e)),
         };
       }
     },

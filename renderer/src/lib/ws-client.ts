@@ -12,12 +12,12 @@ import type {
   InvokeResult,
   Result,
 } from '$shared/contract.ts';
-import { envelope, type ErrorEnvelope } from '$shared/errors.ts';
+import { envelope, errorText, type ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
 import { assertNever } from '$shared/guard.ts';
 import { invokeResult } from '$shared/result-validate.ts';
 import { frameBytes } from '$wire/codec.ts';
-import { describeError, encodeMessage, readServerMessage } from '$wire/frames.ts';
+import { encodeMessage, readServerMessage } from '$wire/frames.ts';
 import type { ConnectionStatus, StudioClient } from './client.ts';
 
 /** The part of the browser's WebSocket this client uses. */
@@ -106,7 +106,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
     try {
       s = options.connect(options.url);
     } catch (e) {
-      failed(e instanceof Error ? e.message : String(e));
+      failed(errorText(e));
       return;
     }
     socket = s;
@@ -194,7 +194,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
         error: envelope(
           'BAD_REQUEST',
           `The server's answer to ${entry.channel} could not be read.`,
-          describeError(e),
+          errorText(e),
         ),
       });
     }
@@ -214,7 +214,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
       try {
         frame = encodeMessage({ kind: 'invoke', id, channel, arg });
       } catch (e) {
-        const why = describeError(e);
+        const why = errorText(e);
         const error = envelope('BAD_REQUEST', `The ${channel} request could not be encoded.`, why);
         return Promise.resolve({ ok: false, error });
       }
@@ -224,7 +224,7 @@ export function createWsClient(options: WsClientOptions): StudioClient {
           s.send(frame);
         } catch (e) {
           pending.delete(id);
-          resolve({ ok: false, error: envelope('INTERNAL', NOT_CONNECTED, describeError(e)) });
+          resolve({ ok: false, error: envelope('INTERNAL', NOT_CONNECTED, errorText(e)) });
         }
       });
     },
