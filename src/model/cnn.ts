@@ -12,16 +12,6 @@ import {
 } from '../shared/network.ts';
 import { layerNames } from '../shared/network-shapes.ts';
 
-export const LAYER = {
-  conv1: 'conv1',
-  pool1: 'pool1',
-  conv2: 'conv2',
-  pool2: 'pool2',
-  flatten: 'flatten',
-  fc1: 'fc1',
-  logits: 'fc2',
-} as const;
-
 /**
  * Builds any valid network (src/shared/network.ts; check it with checkNetwork first) for the
  * dataset's images. Layer names come from layerNames (conv1, pool1, ..., fc1, fc2): the worker

@@ -8,6 +8,7 @@ import {
   MAX_MEMORY_BYTES,
   MAX_PARAMS,
   describeLayer,
+  type LayerKind,
   type LayerSpec,
   type NetworkSpec,
 } from './network.ts';
@@ -44,22 +45,23 @@ const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export const outSize = (n: number, k: number, stride: number, padding: 'same' | 'valid'): number =>
   padding === 'same' ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - k) / stride) + 1);
 
-/** The tfjs names of the layers: numbered per kind, the tutorial's (conv1 … fc2) included. */
+/** The name stem of each kind; max- and average-pooling share the tutorial's "pool". */
+const NAME_STEM: Readonly<Record<LayerKind, string>> = {
+  conv: 'conv',
+  maxpool: 'pool',
+  avgpool: 'pool',
+  flatten: 'flatten',
+  dense: 'fc',
+  dropout: 'dropout',
+};
+
+/** The tfjs names of the layers: numbered per stem, the tutorial's (conv1 … fc2) included. */
 export function layerNames(layers: readonly LayerSpec[]): string[] {
   const counts: Record<string, number> = {};
   return layers.map((l) => {
-    const base =
-      l.kind === 'conv'
-        ? 'conv'
-        : l.kind === 'dense'
-          ? 'fc'
-          : l.kind === 'flatten'
-            ? 'flatten'
-            : l.kind === 'dropout'
-              ? 'dropout'
-              : 'pool';
-    const n = (counts[base] = (counts[base] ?? 0) + 1);
-    return base === 'flatten' && n === 1 ? 'flatten' : `${base}${n}`;
+    const stem = NAME_STEM[l.kind];
+    const n = (counts[stem] = (counts[stem] ?? 0) + 1);
+    return stem === 'flatten' && n === 1 ? 'flatten' : `${stem}${n}`;
   });
 }
 

@@ -161,11 +161,14 @@ export const PRESETS: readonly Preset[] = Object.freeze([
 
 export const presetById = (id: string): Preset | undefined => PRESETS.find((p) => p.id === id);
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** The same layers with the same settings (describeLayer names every field of a layer). */
+export const sameNetwork = (a: NetworkSpec, b: NetworkSpec): boolean =>
+  a.layers.length === b.layers.length &&
+  a.layers.every((l, i) => describeLayer(l) === describeLayer(b.layers[i]!));
 
 /** The preset whose network this is, or null for a network the learner edited ("custom"). */
 export const presetOf = (network: NetworkSpec): Preset | null =>
-  PRESETS.find((p) => same(p.network, network)) ?? null;
+  PRESETS.find((p) => sameNetwork(p.network, network)) ?? null;
 
 /** A short name for one layer, as the editor and the messages say it: "conv 5×5×32, stride 1". */
 export function describeLayer(l: LayerSpec): string {

@@ -2,19 +2,19 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildModel, LAYER, logits, probabilities } from '../../../src/model/cnn.ts';
+import { buildModel, logits, probabilities } from '../../../src/model/cnn.ts';
 
 test('layer names, output shapes and parameter counts match the tutorial', () => {
   const model = buildModel(1);
   const rows = model.layers.map((l) => [l.name, JSON.stringify(l.outputShape), l.countParams()]);
   assert.deepEqual(rows, [
-    [LAYER.conv1, '[null,28,28,32]', 5 * 5 * 1 * 32 + 32],
-    [LAYER.pool1, '[null,14,14,32]', 0],
-    [LAYER.conv2, '[null,14,14,64]', 5 * 5 * 32 * 64 + 64],
-    [LAYER.pool2, '[null,7,7,64]', 0],
-    [LAYER.flatten, '[null,3136]', 0], // 7*7*64; the tutorial's text says 3164 (a typo)
-    [LAYER.fc1, '[null,1000]', 3136 * 1000 + 1000],
-    [LAYER.logits, '[null,10]', 1000 * 10 + 10],
+    ['conv1', '[null,28,28,32]', 5 * 5 * 1 * 32 + 32],
+    ['pool1', '[null,14,14,32]', 0],
+    ['conv2', '[null,14,14,64]', 5 * 5 * 32 * 64 + 64],
+    ['pool2', '[null,7,7,64]', 0],
+    ['flatten', '[null,3136]', 0], // 7*7*64; the tutorial's text says 3164 (a typo)
+    ['fc1', '[null,1000]', 3136 * 1000 + 1000],
+    ['fc2', '[null,10]', 1000 * 10 + 10],
   ]);
   assert.equal(model.countParams(), 3_199_106);
   model.dispose();

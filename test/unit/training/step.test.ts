@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { fillBatch, shuffledIndices } from '../../../src/data/batch.ts';
 import { loadMnist, type MnistData } from '../../../src/data/mnist.ts';
 import { selectEngine } from '../../../src/engine/select.ts';
-import { buildModel, compileModel, LAYER } from '../../../src/model/cnn.ts';
+import { buildModel, compileModel } from '../../../src/model/cnn.ts';
 import { trainStep } from '../../../src/training/step.ts';
 
 let data: MnistData;
@@ -32,7 +32,7 @@ const compiled = (): tf.LayersModel => {
 };
 
 const fc1 = (m: tf.LayersModel): Float32Array =>
-  m.getLayer(LAYER.fc1).getWeights()[0]!.dataSync() as Float32Array;
+  m.getLayer('fc1').getWeights()[0]!.dataSync() as Float32Array;
 
 test('three steps equal three trainOnBatch calls', async () => {
   const reference = compiled();

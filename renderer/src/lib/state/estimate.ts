@@ -4,7 +4,7 @@
 import type { TrainConfig } from '$shared/config.ts';
 import { DATASET } from '$shared/dataset.ts';
 import type { EngineInfo } from '$shared/events.ts';
-import { tutorialNetwork, type NetworkSpec } from '$shared/network.ts';
+import { sameNetwork, tutorialNetwork, type NetworkSpec } from '$shared/network.ts';
 import { checkNetwork } from '$shared/network-shapes.ts';
 
 /** A run small enough to see the whole cycle in about a minute: one epoch on 6 000 images. */
@@ -47,7 +47,7 @@ export function estimateSeconds(
     observed !== null &&
     observed.engine === engine.name &&
     observed.batchSize === config.batchSize &&
-    JSON.stringify(observed.network) === JSON.stringify(config.network) &&
+    sameNetwork(observed.network, config.network) &&
     observed.imagesPerSec > 0
       ? observed.imagesPerSec
       : null;
