@@ -10,9 +10,16 @@ import {
   type TrainConfig,
 } from '../shared/config.ts';
 import { DATASET } from '../shared/dataset.ts';
+import { errorText } from '../shared/errors.ts';
 import { ValidationError } from '../shared/guard.ts';
 import { modelNameError } from '../shared/models.ts';
-import { OPTIMIZERS, PRESETS, presetById, type OptimizerName } from '../shared/network.ts';
+import {
+  OPTIMIZERS,
+  PRESETS,
+  presetById,
+  type NetworkSpec,
+  type OptimizerName,
+} from '../shared/network.ts';
 import { networkSpec } from '../shared/network-validate.ts';
 
 export interface TrainArgs {
@@ -119,7 +126,7 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   if (v.arch !== undefined || v.preset !== undefined) {
     try {
-      networkSpec(DATASET, config.batchSize)(config.network, 'network');
+      config.network = networkSpec(DATASET, config.batchSize)(config.network, 'network');
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       throw new UsageError(`${v.arch !== undefined ? '--arch' : '--preset'}: ${e.message}`);
@@ -189,17 +196,11 @@ function networkFlags(v: Record<string, string | boolean | undefined>): Partial<
     });
   }
   if (v.arch !== undefined) {
-    let json: unknown;
     try {
-      json = JSON.parse(readFileSync(String(v.arch), 'utf8'));
+      // Unchecked here: parseTrainArgs checks it once, at the run's batch size.
+      out.network = JSON.parse(readFileSync(String(v.arch), 'utf8')) as NetworkSpec;
     } catch (e) {
-      throw new UsageError(`--arch: cannot read ${String(v.arch)}: ${(e as Error).message}`);
-    }
-    try {
-      out.network = networkSpec(DATASET)(json, 'network');
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      throw new UsageError(`--arch: ${e.message}`);
+      throw new UsageError(`--arch: cannot read ${String(v.arch)}: ${errorText(e)}`);
     }
   }
   if (v.optimizer !== undefined) {
