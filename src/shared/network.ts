@@ -42,10 +42,10 @@ export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'momentum', 
 export const OPTIMIZER_LABELS: Readonly<Record<OptimizerName, string>> = {
   adam: 'Adam',
   sgd: 'SGD',
-  momentum: 'SGD with momentum (0.9)',
+  momentum: 'SGD + momentum',
   rmsprop: 'RMSprop',
 };
-/** SGD with momentum's momentum, the usual value. */
+/** SGD with momentum's momentum, the usual value (the optimizer's name stays short). */
 export const MOMENTUM = 0.9;
 
 /** What each field of a layer may be: the editor's inputs and the guards read the same ranges. */

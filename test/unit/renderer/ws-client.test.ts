@@ -205,29 +205,20 @@ describe('ws client: events', () => {
       channel: 'training:event',
       payload: { ...batch('r', 1, 1, [2.3, 0]), losses: [2.3, NaN] },
     });
-    t.socket().receive({
+    const filters = (batch: number, values: unknown) => ({
       kind: 'event',
       channel: 'training:event',
       payload: {
         type: 'filters',
         runId: 'r',
         epoch: 1,
-        batch: 2,
-        kernels: [{ layer: 'conv1', shape: [1, 1, 1, 3], values: new Float32Array([1, 2, 3]) }],
+        batch,
+        kernels: [{ layer: 'conv1', shape: [1, 1, 1, 3], values }],
       },
     });
+    t.socket().receive(filters(2, new Float32Array([1, 2, 3])));
     // A plain array where a Float32Array belongs is refused, not converted.
-    t.socket().receive({
-      kind: 'event',
-      channel: 'training:event',
-      payload: {
-        type: 'filters',
-        runId: 'r',
-        epoch: 1,
-        batch: 3,
-        kernels: [{ layer: 'conv1', shape: [1, 1, 1, 3], values: [1, 2, 3] }],
-      },
-    });
+    t.socket().receive(filters(3, [1, 2, 3]));
     assert.equal(t.events.length, 2);
     assert.equal(t.problems.length, 1);
     assert.match(t.problems[0]?.detail ?? '', /values: expected a Float32Array/);
