@@ -22,11 +22,10 @@ import {
   MAX_WEIGHT_BYTES,
   checkFinite,
   parseJsonFile,
-  readModelFolder,
-  readModelJson,
   type ModelFiles,
   type WeightSpec,
 } from './model-files.ts';
+import { readModelFolder, readModelJson } from './model-folder.ts';
 import { isPlainObject } from '../shared/guard.ts';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';

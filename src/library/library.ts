@@ -15,16 +15,8 @@ import {
   type AtomicOptions,
 } from './atomic.ts';
 import { libraryError } from './errors.ts';
-import {
-  MODEL_JSON,
-  ModelFileError,
-  WEIGHTS_BIN,
-  metaOf,
-  readModelFolder,
-  readModelJson,
-  weightBytesOnDisk,
-  type ModelFiles,
-} from './model-files.ts';
+import { MODEL_JSON, ModelFileError, WEIGHTS_BIN, metaOf, type ModelFiles } from './model-files.ts';
+import { readModelFolder, readModelJson, weightBytesOnDisk } from './model-folder.ts';
 
 /** The model.json we write for a model: tfjs's layers-model format plus our metadata. */
 export function modelJsonText(

@@ -8,9 +8,9 @@ import {
   ModelFileError,
   checkInputShape,
   checkOutputShape,
-  readModelFolder,
   type ModelFiles,
 } from '../library/model-files.ts';
+import { readModelFolder } from '../library/model-folder.ts';
 
 /** Frees a model and its optimizer (compile() with an optimizer object does not hand it over). */
 export function disposeModel(model: tf.LayersModel | null): void {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EnvelopeError } from '../../../src/shared/errors.ts';
 import { ModelLibrary, nameFrom } from '../../../src/library/library.ts';
-import { ModelFileError, readModelFolder } from '../../../src/library/model-files.ts';
+import { ModelFileError } from '../../../src/library/model-files.ts';
+import { readModelFolder } from '../../../src/library/model-folder.ts';
 import {
   MODEL_NAME_MAX,
   modelNameArg,

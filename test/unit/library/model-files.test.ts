@@ -5,11 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  ModelFileError,
-  manifestPathProblem,
-  readModelFolder,
-} from '../../../src/library/model-files.ts';
+import { ModelFileError, manifestPathProblem } from '../../../src/library/model-files.ts';
+import { readModelFolder } from '../../../src/library/model-folder.ts';
 import { buildFromFiles, disposeModel, loadModelFolder } from '../../../src/model/load.ts';
 import { saveModelAtomic } from '../../../src/model/store.ts';
 import { META, TAMPERS, saveRealModel, tamperedCopy, tempRoot } from './model-fixture.ts';

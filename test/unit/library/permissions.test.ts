@@ -15,7 +15,7 @@ const skip = process.platform === 'win32' ? 'POSIX permissions only' : undefined
 function asOtherUser(body: string, dir: string, source: string): string {
   const script = `
     import { ModelLibrary } from './src/library/library.ts';
-    import { readModelFolder } from './src/library/model-files.ts';
+    import { readModelFolder } from './src/library/model-folder.ts';
     import { storageError } from './src/library/errors.ts';
     const [dir, source] = process.argv.slice(1);
     try { ${body} ; console.log('no error') }

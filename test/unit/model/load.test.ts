@@ -5,7 +5,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { selectEngine } from '../../../src/engine/select.ts';
-import { ModelFileError, readModelFolder } from '../../../src/library/model-files.ts';
+import { ModelFileError } from '../../../src/library/model-files.ts';
+import { readModelFolder } from '../../../src/library/model-folder.ts';
 import { buildFromFiles, disposeModel } from '../../../src/model/load.ts';
 import { BUILD_FAILS, saveRealModel, tamperedCopy, tempRoot } from '../library/model-fixture.ts';
 
