@@ -112,7 +112,6 @@ const featureMaps: Guard<FeatureMaps> = (v, p) => {
   return { ...m, shape: [h!, w!, c!] };
 };
 
-/** The answer to model:inspect: ten probabilities and the conv feature maps. */
 /** One probability per class, each in [0, 1]. */
 export const probabilities: Guard<number[]> = (v, p) => {
   const a = array(num(0, 1), NUM_CLASSES)(v, p);
@@ -121,6 +120,7 @@ export const probabilities: Guard<number[]> = (v, p) => {
   return a;
 };
 
+/** The answer to model:inspect: the probabilities and the shown convolutions' feature maps. */
 export const inspection: Guard<Inspection> = object({
   probabilities,
   maps: array(featureMaps, 2),

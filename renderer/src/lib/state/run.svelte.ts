@@ -15,7 +15,7 @@ import { DATASET } from '$shared/dataset.ts';
 import { presetById, presetOf, type NetworkSpec, type OptimizerName } from '$shared/network.ts';
 import { checkNetwork } from '$shared/network-shapes.ts';
 import { isConnected, type ConnectionStatus, type StudioClient } from '../client.ts';
-import { draftFrom, parseDraft, type ConfigDraft } from './config-form.ts';
+import { draftFrom, isDefaultDraft, parseDraft, type ConfigDraft } from './config-form.ts';
 import { controlsFor, etaText, latestTestAccuracy, progressOf } from './derive.ts';
 import { initialView, reduce, replay, type RunView } from './reducer.ts';
 
@@ -56,6 +56,12 @@ export class Studio {
   readonly parsed = $derived(parseDraft(this.draft));
   /** The preset the network is, or null ("custom"). */
   readonly preset = $derived(presetOf(this.network));
+  /** Nothing for resetDraft to do: the tutorial's settings, network and optimizer. */
+  readonly atDefaults = $derived(
+    isDefaultDraft(this.draft) &&
+      this.preset?.id === 'tutorial-cnn' &&
+      this.optimizer === DEFAULT_CONFIG.optimizer,
+  );
   /** The network's shapes at the typed batch size, or why it cannot train. */
   readonly networkCheck = $derived(
     checkNetwork(this.network, DATASET, this.parsed.config?.batchSize),
