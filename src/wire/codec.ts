@@ -47,7 +47,8 @@ extensions.register({
     if (data.byteLength % 4 !== 0)
       throw new WireError(`A Float32Array of ${data.byteLength} bytes (not a multiple of 4).`);
     // A copy: the bytes sit at any offset of the frame, and Float32Array needs 4-byte alignment.
-    return new Float32Array((littleEndian ? data.slice() : swap32(data)).buffer);
+    // new Uint8Array(data), not data.slice(): a Node Buffer's slice is a view of its whole pool.
+    return new Float32Array((littleEndian ? new Uint8Array(data) : swap32(data)).buffer);
   },
 });
 

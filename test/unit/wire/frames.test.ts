@@ -46,6 +46,14 @@ describe('the codec', () => {
     }
   });
 
+  test('a frame held in a Node Buffer from a shared pool decodes (a file read, a socket)', () => {
+    const bytes = encode({ v: new Float32Array([0.5, 3, -1]) });
+    // Buffer.from(string) allocates from the pool: the frame sits inside a larger ArrayBuffer.
+    const pooled = Buffer.concat([Buffer.from('xyz'), Buffer.from(bytes)]).subarray(3);
+    assert.ok(pooled.buffer.byteLength > pooled.byteLength);
+    assert.deepEqual([...(decode(pooled) as { v: Float32Array }).v], [0.5, 3, -1]);
+  });
+
   test('any other typed array is refused by the sender, not turned into bytes', () => {
     assert.throws(() => encode({ v: new Int32Array([1]) }), /Int32Array cannot be sent/);
     assert.throws(() => encode({ v: new Float64Array([1]) }), /Float64Array cannot be sent/);
