@@ -114,6 +114,7 @@ async function main(): Promise<number> {
         case 'evaluation':
         case 'paused':
         case 'resumed':
+        case 'run-kept': // the CLI keeps no runs folder; --out and --save keep the model
           return;
         default:
           return assertNever(e);

@@ -6,6 +6,7 @@ import { ValidationError, assertNever } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
 import { noFolders, type FolderPicker } from './folders.ts';
 import { ModelService } from './model-service.ts';
+import { RunService } from './run-service.ts';
 import type { TrainingHost } from './training-host.ts';
 
 /** Validates and answers one request. Never throws and never rejects: errors are envelopes. */
@@ -24,6 +25,7 @@ export interface DispatchOptions {
  */
 export function createDispatcher(host: TrainingHost, options: DispatchOptions = {}): Dispatch {
   const models = new ModelService(host, host.dirs);
+  const runs = new RunService(host);
   const folders = options.folders ?? noFolders();
   const remember = options.onModelsFolder ?? (async () => {});
   return async (channel, arg) => {
@@ -35,7 +37,7 @@ export function createDispatcher(host: TrainingHost, options: DispatchOptions = 
       return { ok: false, error: envelope('BAD_REQUEST', message) };
     }
     try {
-      return await route(host, models, request, folders, remember);
+      return await route(host, { models, runs }, request, folders, remember);
     } catch (e) {
       // The host answers with envelopes; reaching this is a bug, but the caller still gets data.
       const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -49,7 +51,7 @@ export function createDispatcher(host: TrainingHost, options: DispatchOptions = 
 
 async function route(
   host: TrainingHost,
-  models: ModelService,
+  { models, runs }: { models: ModelService; runs: RunService },
   r: Invoke,
   folders: FolderPicker,
   remember: (dir: string) => Promise<void>,
@@ -92,6 +94,16 @@ async function route(
       return models.checkpoint();
     case 'training:resume-checkpoint':
       return host.request({ type: 'resume-checkpoint' });
+    case 'run:list':
+      return runs.list();
+    case 'run:open':
+      return runs.open(r.arg.id);
+    case 'run:history':
+      return runs.history(r.arg.id);
+    case 'run:star':
+      return runs.star(r.arg);
+    case 'run:delete':
+      return runs.delete(r.arg.id);
     default:
       return assertNever(r, 'channel');
   }

@@ -2,6 +2,8 @@
 // here (src/library, no TensorFlow), saving and loading through the worker. Every answer is a
 // Result; every failure an envelope that says what happened and what was left untouched.
 import { ModelLibrary } from '../library/library.ts';
+import { readHistory, writeHistory } from '../library/runs.ts';
+import type { TrainingEvent } from '../shared/events.ts';
 import { readCheckpointInfo } from '../library/checkpoint-files.ts';
 import { libraryError, storageError } from '../library/errors.ts';
 import { EnvelopeError } from '../shared/errors.ts';
@@ -67,6 +69,9 @@ export class ModelService {
             );
           const r = await this.host.request({ type: 'save', dir: lib.dirOf(name) });
           if (!r.ok) throw new EnvelopeError(r.error);
+          // Its history goes with it, so loading it later shows this run's charts and panels.
+          const history = ownEvents(this.host.shownHistory());
+          if (history.length > 0) await writeHistory(lib.dirOf(name), history);
           return lib.info(name);
         });
       },
@@ -78,8 +83,11 @@ export class ModelService {
     return attempt(`load the model "${name}"`, async () => {
       const lib = this.lib();
       const found = await lib.require(name);
+      // A damaged history must not cost the model: it loads and says it has no history.
+      const history = await readHistory(lib.dirOf(found), `"${found}"`).catch(() => null);
       const r = await this.host.request({ type: 'load', dir: lib.dirOf(found) });
       if (!r.ok) throw new EnvelopeError(r.error);
+      this.host.show(history ?? [], { kind: 'model', name: found });
       return lib.info(found);
     });
   }
@@ -155,4 +163,23 @@ export class ModelService {
       this.dirs.checkpointDir === null ? null : readCheckpointInfo(this.dirs.checkpointDir),
     );
   }
+}
+
+/** One run's own events, from its start: what a saved model keeps as its history. */
+function ownEvents(events: readonly TrainingEvent[]): TrainingEvent[] {
+  const start = events.findIndex((e) => e.type === 'run-started');
+  if (start < 0) return [];
+  const id = (events[start] as Extract<TrainingEvent, { type: 'run-started' }>).runId;
+  const own = events
+    .slice(start)
+    .filter(
+      (e) => 'runId' in e && e.runId === id && e.type !== 'checkpoint' && e.type !== 'run-kept',
+    );
+  // Saved mid-run: the model's history ends where it was saved, not in a run still going.
+  const ended = own.some(
+    (e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed',
+  );
+  if (ended) return own;
+  const epochsCompleted = own.filter((e) => e.type === 'epoch-end').length;
+  return [...own, { type: 'stopped', runId: id, reason: 'user', epochsCompleted }];
 }

@@ -52,11 +52,17 @@ export class RunHistory {
       case 'finished':
       case 'stopped':
       case 'failed':
+      case 'run-kept':
         this.list.push(event);
         return;
       default:
         return assertNever(event);
     }
+  }
+
+  /** Shows another run (one opened from the runs folder or a saved model's), or none. */
+  replace(events: readonly TrainingEvent[]): void {
+    this.list = events.filter((e) => e.type !== 'engine');
   }
 
   events(): TrainingEvent[] {

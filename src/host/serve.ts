@@ -45,6 +45,8 @@ export interface ServerOptions {
   modelsDir?: string | null;
   /** Where each epoch's checkpoint goes (default ~/.cnn-studio/checkpoint); none if absent. */
   checkpointDir?: string | null;
+  /** Where every run is kept when it ends (default ~/.cnn-studio/runs); none if absent. */
+  runsDir?: string | null;
   /** Fixed token (tests); default 24 random bytes, base64url. */
   token?: string;
   log?: (message: string) => void;
@@ -101,6 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       dataDir: options.dataDir ?? null,
       modelsDir: options.modelsDir ?? null,
       checkpointDir: options.checkpointDir ?? null,
+      runsDir: options.runsDir ?? null,
       log,
     });
   if (ownsHost) host.warmUp();
@@ -236,6 +239,7 @@ Opens CNN Studio in your browser instead of the Electron window.
   --models DIR  keep saved models in DIR (default: $CNN_STUDIO_HOME/models, ~/.cnn-studio/models)
   --checkpoint-dir DIR
                 write each epoch's checkpoint to DIR (default: $CNN_STUDIO_HOME/checkpoint)
+  --runs DIR    keep every run (history and weights) in DIR (default: $CNN_STUDIO_HOME/runs)
   -h, --help    show this help`;
 
 export function parseServeArgs(
@@ -255,6 +259,7 @@ export function parseServeArgs(
         data: { type: 'string' },
         models: { type: 'string' },
         'checkpoint-dir': { type: 'string' },
+        runs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -269,7 +274,7 @@ export function parseServeArgs(
     throw new Error('--host needs a value.');
   if (values.data !== undefined && values.data.trim() === '')
     throw new Error('--data needs a folder path.');
-  for (const flag of ['models', 'checkpoint-dir'] as const)
+  for (const flag of ['models', 'checkpoint-dir', 'runs'] as const)
     if (values[flag] !== undefined && values[flag].trim() === '')
       throw new Error(`--${flag} needs a folder path.`);
   const engine =
@@ -287,6 +292,7 @@ export function parseServeArgs(
       ...(values['checkpoint-dir'] !== undefined && {
         checkpointDir: resolve(values['checkpoint-dir']),
       }),
+      ...(values.runs !== undefined && { runsDir: resolve(values.runs) }),
     },
   };
 }
@@ -329,6 +335,7 @@ async function main(): Promise<void> {
     ...options,
     modelsDir: options.modelsDir ?? join(home, 'models'),
     checkpointDir: options.checkpointDir ?? join(home, 'checkpoint'),
+    runsDir: options.runsDir ?? join(home, 'runs'),
   });
   console.log(`CNN Studio is running at ${running.url}`);
   console.log('Press Ctrl+C to stop.');

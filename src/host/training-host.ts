@@ -2,7 +2,7 @@
 // Used by Electron main, the browser-mode server and the CLI alike.
 import type { Worker } from 'node:worker_threads';
 import type { EngineChoice } from '../shared/config.ts';
-import type { AppStatus, Result } from '../shared/contract.ts';
+import type { AppStatus, Result, Shown } from '../shared/contract.ts';
 import { envelope, type ErrorEnvelope } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import { ValidationError } from '../shared/guard.ts';
@@ -16,6 +16,8 @@ import type {
 } from '../shared/worker-protocol.ts';
 import { AutoResume } from './auto-resume.ts';
 import { RunHistory } from './run-history.ts';
+import { RunKeeper } from './run-keeper.ts';
+import { RunStore } from '../library/runs.ts';
 import { assertNever } from '../shared/guard.ts';
 
 export interface HostOptions {
@@ -26,6 +28,8 @@ export interface HostOptions {
   modelsDir?: string | null;
   /** Where the worker writes a checkpoint after every epoch; absent or null: no checkpoints. */
   checkpointDir?: string | null;
+  /** Where every run is kept when it ends (see run-keeper.ts); absent or null: runs are not kept. */
+  runsDir?: string | null;
   /** Where the host reports problems that have no request to answer (default: console.error). */
   log?: (message: string) => void;
   /** How long a request may go unanswered before the worker counts as stuck (see REQUEST_BOUND_MS). */
@@ -54,8 +58,21 @@ export class TrainingHost {
   private engine: EngineInfo | null = null;
   private closing = false;
   private readonly autoResume = new AutoResume();
+  /** The kept runs, or null when this host keeps none. */
+  readonly runs: RunStore | null;
+  private readonly keeper: RunKeeper | null;
+  private shown: Shown | null = null;
 
-  constructor(private readonly options: HostOptions) {}
+  constructor(private readonly options: HostOptions) {
+    this.runs = options.runsDir ? new RunStore(options.runsDir) : null;
+    this.keeper = this.runs
+      ? new RunKeeper({
+          store: this.runs,
+          saveWeights: (dir) => this.request({ type: 'save', dir }),
+          emit: (e) => this.emit(e),
+        })
+      : null;
+  }
 
   /** The folders this host's worker writes to, for src/host/model-service.ts. */
   get dirs(): ModelDirs {
@@ -129,7 +146,22 @@ export class TrainingHost {
       engine: this.engine,
       worker: worker?.ok ? worker.value : IDLE,
       history: this.history.events(),
+      shown: this.shown,
     };
+  }
+
+  /**
+   * Makes another run the one every window shows (a kept run or a saved model's, just loaded into
+   * the worker): windows redraw from this history when they call training:status.
+   */
+  show(events: readonly TrainingEvent[], shown: Shown): void {
+    this.history.replace(events);
+    this.shown = shown;
+  }
+
+  /** The events of the run the windows show (no engine event), e.g. to keep with a saved model. */
+  shownHistory(): TrainingEvent[] {
+    return this.history.events().filter((e) => e.type !== 'engine');
   }
 
   /** Stops a run cleanly (the trainer finishes its batch), then ends the worker. */
@@ -208,8 +240,10 @@ export class TrainingHost {
     const event = this.autoResume.annotate(raw);
     this.autoResume.observe(event);
     if (event.type === 'engine' || event.type === 'run-started') this.engine = event.engine;
+    if (event.type === 'run-started') this.shown = null;
     this.history.add(event);
     for (const listener of this.listeners) listener(event);
+    this.keeper?.observe(event, () => this.history.events());
   }
 
   /** A dead worker answers every open request, tells the windows, and is replaced on next use. */

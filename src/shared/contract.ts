@@ -15,6 +15,7 @@ import type {
   RenameModelArg,
   SaveModelArg,
 } from './models.ts';
+import type { RunIdArg, RunInfo, RunList, StarRunArg } from './runs.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
 export interface InvokeChannels {
@@ -46,6 +47,15 @@ export interface InvokeChannels {
   'training:checkpoint': [null, CheckpointInfo | null];
   /** Continues the checkpointed run after its last completed epoch. */
   'training:resume-checkpoint': [null, { runId: string }];
+  /** Every kept run, newest first (see src/shared/runs.ts). */
+  'run:list': [null, RunList];
+  /** Makes a kept run the current model: its weights for predictions, its history everywhere. */
+  'run:open': [RunIdArg, RunInfo];
+  /** A kept run's curves (its start, batches, epochs and end), for Compare. */
+  'run:history': [RunIdArg, TrainingEvent[]];
+  /** Stars (keeps for good) or unstars a run. */
+  'run:star': [StarRunArg, RunInfo];
+  'run:delete': [RunIdArg, null];
 }
 
 /** Main -> renderer pushes: channel -> payload. */
@@ -64,6 +74,15 @@ export interface AppStatus {
   worker: WorkerStatus;
   /** Events of the current or last run, in order, so a new window can replay them. */
   history: TrainingEvent[];
+  /** Set when what the windows show was opened, not trained in this session; null otherwise. */
+  shown: Shown | null;
+}
+
+/** A kept run opened from the run list, or a saved model loaded from the library. */
+export interface Shown {
+  kind: 'run' | 'model';
+  /** The run's id or the model's name. */
+  name: string;
 }
 
 /** Every answer crosses as this envelope: errors are data, never thrown objects. */
@@ -88,6 +107,11 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'model:choose-folder',
   'training:checkpoint',
   'training:resume-checkpoint',
+  'run:list',
+  'run:open',
+  'run:history',
+  'run:star',
+  'run:delete',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

@@ -146,4 +146,9 @@ export type TrainingEvent =
       /** What the models panel shows about the checkpoint just written (null when it failed). */
       info: CheckpointInfo | null;
     }
-  | { type: 'failed'; runId: string | null; error: ErrorEnvelope };
+  | { type: 'failed'; runId: string | null; error: ErrorEnvelope }
+  /**
+   * After a run ended: it is in the runs folder (error null) with its history and weights, or it
+   * could not be written there (e.g. a full disk), said so the learner can save it as a model.
+   */
+  | { type: 'run-kept'; runId: string; error: ErrorEnvelope | null };

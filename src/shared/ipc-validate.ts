@@ -13,6 +13,7 @@ import {
   renameModelArg,
   saveModelArg,
 } from './models.ts';
+import { runIdArg, starRunArg } from './runs.ts';
 
 /** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
 export const pixels: Guard<Float32Array> = (v, p) => {
@@ -45,6 +46,11 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'model:choose-folder': chooseFolderArg,
   'training:checkpoint': nul,
   'training:resume-checkpoint': nul,
+  'run:list': nul,
+  'run:open': runIdArg,
+  'run:history': runIdArg,
+  'run:star': starRunArg,
+  'run:delete': runIdArg,
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

@@ -15,6 +15,7 @@ import {
   trainingEvent,
 } from './validate.ts';
 import type { WorkerStatus } from './worker-protocol.ts';
+import { runInfo, runList } from './runs.ts';
 
 const path = str(4096);
 const started = object({ runId: str(100) });
@@ -51,6 +52,7 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
     engine: nullable(engineInfo),
     worker: workerStatus,
     history: array(trainingEvent),
+    shown: nullable(object({ kind: literal('run', 'model'), name: str(MODEL_NAME_MAX * 4) })),
   }),
   'model:predict': object({ probabilities }),
   'model:inspect': inspection,
@@ -65,4 +67,9 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'model:choose-folder': nullable(modelList),
   'training:checkpoint': nullable(checkpointInfo),
   'training:resume-checkpoint': started,
+  'run:list': runList,
+  'run:open': runInfo,
+  'run:history': array(trainingEvent),
+  'run:star': runInfo,
+  'run:delete': nul,
 };

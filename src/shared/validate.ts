@@ -304,6 +304,7 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       info: nullable(checkpointInfo),
     }),
     failed: object({ type: literal('failed'), runId: nullable(runId), error: errorEnvelope }),
+    'run-kept': object({ type: literal('run-kept'), runId, error: nullable(errorEnvelope) }),
   }),
 );
 

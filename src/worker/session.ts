@@ -54,6 +54,8 @@ export class TrainingSession {
   private shuttingDown = false;
   /** Where the checkpoint goes after every epoch; null: no checkpoints. */
   private checkpointDir: string | null = null;
+  /** A save in progress: the model it reads must not be replaced (Train, Load) until it is done. */
+  private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly emit: (event: TrainingEvent) => void) {}
 
@@ -190,6 +192,7 @@ export class TrainingSession {
     this.ensureIdle();
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
     const data = await this.loadData();
+    await this.saving;
     this.ensureIdle();
     const model = buildNetwork(config.network, config.seed);
     compileModel(model, config.learningRate, config.optimizer);
@@ -206,6 +209,7 @@ export class TrainingSession {
     const perEpoch = (c: TrainConfig): number =>
       Math.ceil(Math.min(c.trainLimit, data.train.count) / c.batchSize);
     const { checkpoint, model } = await resumable(dir, perEpoch);
+    await this.saving;
     this.ensureIdle(() => disposeModel(model));
     return this.launch(model, checkpoint.meta.config, engine, data, checkpoint.meta);
   }
@@ -326,7 +330,7 @@ export class TrainingSession {
       testAccuracy: null,
     };
     try {
-      return await saveModelAtomic(model, dir, {
+      const saved = saveModelAtomic(model, dir, {
         name: basename(dir),
         createdAt: new Date().toISOString(),
         engine: this.engine?.name ?? 'unknown',
@@ -334,6 +338,8 @@ export class TrainingSession {
         epochsTrained: epochs,
         testAccuracy,
       });
+      this.saving = saved.catch(() => {});
+      return await saved;
     } catch (e) {
       throw new EnvelopeError(
         storageError(e, `save the model "${basename(dir)}"`, 'Any earlier copy is unchanged.'),
@@ -346,6 +352,7 @@ export class TrainingSession {
     const busy = 'Stop the training run before loading a model.';
     this.ensureIdle(undefined, busy);
     const { model, trained } = await loadForSession(dir);
+    await this.saving;
     this.ensureIdle(() => disposeModel(model), busy);
     disposeModel(this.model);
     this.model = model;

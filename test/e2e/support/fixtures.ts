@@ -87,7 +87,8 @@ export const test = base.extend<{ app: App }, E2EOptions & { backend: Backend }>
       const logs: string[] = [];
       // A models folder of its own, so the models panel can be tested without touching ~/.
       const modelsDir = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-models-'));
-      const server = await startServer({ port: 0, modelsDir, log: (m) => logs.push(m) });
+      const runsDir = join(modelsDir, '.runs'); // beside the models, removed with them
+      const server = await startServer({ port: 0, modelsDir, runsDir, log: (m) => logs.push(m) });
       const browser = await playwright.chromium.launch(launchOptions);
       const wire = await WireClient.connect(server);
       await use({ kind: 'browser', server, browser, wire, logs });

@@ -233,7 +233,12 @@ describe('the browser client under fuzzing', () => {
     const real: [InvokeChannel, unknown][] = [
       [
         'training:status',
-        { engine: null, worker: { state: 'idle', runId: null, hasModel: false }, history: [] },
+        {
+          engine: null,
+          worker: { state: 'idle', runId: null, hasModel: false },
+          history: [],
+          shown: null,
+        },
       ],
       ['training:stop', null],
       ['training:start', { runId: 'r' }],

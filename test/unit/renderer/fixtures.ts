@@ -89,6 +89,7 @@ export function status(history: TrainingEvent[], worker?: Partial<AppStatus['wor
     engine: ENGINE,
     worker: { state: 'idle', runId: null, hasModel: false, ...worker },
     history,
+    shown: null,
   };
 }
 

@@ -142,6 +142,7 @@ describe('ws client: requests', () => {
           engine: ENGINE,
           worker: { state: 'running', runId: 'r', hasModel: true },
           history: [started('r'), { type: 'filters', runId: 'r', epoch: 0, batch: 0, kernels }],
+          shown: null,
         },
       },
     });

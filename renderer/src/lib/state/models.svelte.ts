@@ -25,9 +25,12 @@ export class ModelsState {
   loaded: string | null = $state(null);
 
   readonly #api: StudioClient;
+  readonly #loaded: () => Promise<void>;
 
-  constructor(api: StudioClient) {
+  /** `loaded` redraws the window after a model was loaded (its run is now the one shown). */
+  constructor(api: StudioClient, loaded: () => Promise<void> = async () => {}) {
     this.#api = api;
+    this.#loaded = loaded;
   }
 
   get desktop(): boolean {
@@ -104,6 +107,7 @@ export class ModelsState {
     if (r.ok) {
       this.loaded = r.value.name;
       this.notice = `Loaded "${r.value.name}": draw a digit to try it.`;
+      await this.#loaded();
     }
   }
 

@@ -2,7 +2,7 @@
 // TrainingEvents. No Svelte here: the same code folds live events and a replayed history, and is
 // unit-tested under plain Node.
 import type { TrainConfig } from '$shared/config.ts';
-import type { AppStatus } from '$shared/contract.ts';
+import type { AppStatus, Shown } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type {
   EngineInfo,
@@ -80,6 +80,11 @@ export interface RunView {
   } | null;
   /** The host holds a model (trained here or loaded): there is something to save or predict with. */
   readonly hasModel: boolean;
+  /** The run is in the runs folder (run-kept), or why it could not be written there. */
+  readonly kept: boolean;
+  readonly keepError: ErrorEnvelope | null;
+  /** Opened from the run list or loaded as a saved model (not trained in this session), or null. */
+  readonly shown: Shown | null;
 }
 
 export function initialView(engine: EngineInfo | null = null): RunView {
@@ -104,6 +109,9 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     notice: null,
     testing: null,
     hasModel: false,
+    kept: false,
+    keepError: null,
+    shown: null,
   };
 }
 
@@ -249,6 +257,9 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
     case 'checkpoint':
       return s; // shown by the models panel (ModelsPanel.svelte), not part of the run view
 
+    case 'run-kept':
+      return { ...s, kept: e.error === null, keepError: e.error };
+
     default:
       return assertNever(e);
   }
@@ -271,6 +282,7 @@ export function reduceAll(
 export function replay(status: AppStatus): RunView {
   let view = reduceAll(status.history, initialView(status.engine));
   if (status.engine !== null) view = { ...view, engine: status.engine };
+  if (status.shown !== null) view = { ...view, shown: status.shown };
   const { worker } = status;
   if (worker.hasModel && !view.hasModel) view = { ...view, hasModel: true };
   if (worker.runId !== null && worker.runId === view.runId && isActive(view.state)) {

@@ -129,8 +129,8 @@ export class Studio {
 
   // --- actions ---------------------------------------------------------------------------------
 
-  async train(): Promise<void> {
-    const config = this.config;
+  /** Trains the form's settings, or `config` (a queued comparison run, a Re-run). */
+  async train(config: TrainConfig | null = this.config): Promise<void> {
     if (!this.controls.canTrain || config === null) return;
     const r = await this.#run('training:start', config);
     if (r.ok && this.view.runId !== r.value.runId) {
@@ -184,6 +184,11 @@ export class Studio {
     this.network = p.network;
     this.optimizer = p.optimizer;
     this.applySettings({ learningRate: p.learningRate, batchSize: p.batchSize, epochs: p.epochs });
+  }
+
+  /** Redraws everything from the host: after a run was opened or a model loaded. */
+  refresh(): Promise<void> {
+    return this.#sync();
   }
 
   dismissNotice(): void {
