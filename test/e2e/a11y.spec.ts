@@ -1,7 +1,9 @@
 // axe-core on every main state of the window, light and dark: idle, training (with the stop
-// question open), finished, each tab of the right-hand column, and the models panel's dialogs.
+// question open), finished, each tab of the right-hand column, the runs list and a comparison,
+// and the models panel's dialogs.
 import type { Page } from '@playwright/test';
 import { InsightsPage } from './pages/insights-page.ts';
+import { RunsPage } from './pages/runs-page.ts';
 import type { StudioPage } from './pages/studio-page.ts';
 import { expectAccessible } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -35,6 +37,15 @@ test('idle and finished: every tab, light and dark', async ({ app }) => {
   await studio.startRun(shortRun());
   await studio.expectState('finished');
   await checkTabs(studio, 'finished');
+  // The centre column's kept runs and a comparison.
+  const runs = new RunsPage(studio.page);
+  await runs.openTab('runs');
+  await expect(runs.rows.first()).toBeVisible();
+  await checkSchemes(studio.page, 'runs tab');
+  await runs.tick(await runs.newestId());
+  await runs.openTab('compare');
+  await expect(studio.page.getByTestId('compare-table')).toBeVisible();
+  await checkSchemes(studio.page, 'compare tab');
 });
 
 test('training, paused, and the stop question', async ({ app }) => {
