@@ -34,6 +34,12 @@ async function checkSchemes(page: Page, where: string): Promise<void> {
 test('idle and finished: every tab, light and dark', async ({ app }) => {
   const studio = await app.open();
   await checkTabs(studio, 'idle');
+  // The layer editor open on a layer.
+  await studio.page.getByTestId('network-summary').click();
+  await studio.layerBlocks.first().click();
+  await expect(studio.page.getByTestId('layer-edit')).toBeVisible();
+  await checkSchemes(studio.page, 'layer editor');
+  await studio.page.getByTestId('network-summary').click();
   await studio.startRun(shortRun());
   await studio.expectState('finished');
   await checkTabs(studio, 'finished');
