@@ -9,6 +9,7 @@ import { parseTrainArgs, UsageError, USAGE, type TrainArgs } from './args.ts';
 import { recoverDir } from '../library/atomic.ts';
 import { duration, epochs, pct, progressLine } from './format.ts';
 import { assertNever } from '../shared/guard.ts';
+import { OPTIMIZER_LABELS } from '../shared/network.ts';
 import { ModelService } from '../host/model-service.ts';
 
 function parse(): TrainArgs {
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
           config = e.config; // a resumed run brings its own settings
           if (args.resume) console.log('resuming the checkpointed run; its completed epochs:');
           console.log(
-            `training on ${e.trainSize} images, testing on ${e.testSize}; ${config.epochs} epochs of ${e.batchesPerEpoch} batches of ${config.batchSize}, Adam lr ${config.learningRate}`,
+            `training on ${e.trainSize} images, testing on ${e.testSize}; ${config.epochs} epochs of ${e.batchesPerEpoch} batches of ${config.batchSize}, ${OPTIMIZER_LABELS[config.optimizer]} lr ${config.learningRate}`,
           );
           return;
         case 'batch': {
