@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { fillBatch, shuffledIndices } from '../data/batch.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { selectEngine } from '../engine/select.ts';
-import { buildModel, compileModel, logits } from '../model/cnn.ts';
+import { buildModel, buildNetwork, compileModel, logits } from '../model/cnn.ts';
+import { PRESETS } from '../shared/network.ts';
 import { DEFAULT_CONFIG, type EngineName } from '../shared/config.ts';
 import { RunControl } from '../training/control.ts';
 import { trainStep } from '../training/step.ts';
@@ -48,13 +49,13 @@ const ys = new Float32Array(batch * NUM_CLASSES);
 let cursor = 0;
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function trainBatches(n: number): Promise<number> {
+async function trainBatches(n: number, m: tf.LayersModel = model): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     fillBatch(data.train, order, cursor, cursor + batch, xs, ys);
     cursor = (cursor + batch) % (data.train.count - batch);
     const [x, y] = [tf.tensor4d(xs, batchShape(batch)), tf.tensor2d(ys, [batch, NUM_CLASSES])];
-    await trainStep(model, x, y, nextTick); // the app's step, with its mid-step pause
+    await trainStep(m, x, y, nextTick); // the app's step, with its mid-step pause
     tf.dispose([x, y]);
   }
   return (n * batch) / ((performance.now() - t0) / 1000);
@@ -65,6 +66,18 @@ await trainBatches(warm);
 const trainRates: number[] = [];
 for (let r = 0; r < repeats; r++) trainRates.push(await trainBatches(measured));
 out({ name: 'train', value: median(trainRates), unit: 'images/s', batch, runs: trainRates });
+
+// Every preset's network under the reference's conditions (Adam 1e-4, batch 50), so each has a
+// PyTorch figure to stand beside where bench_torch.py has that network (--net tutorial | dense).
+for (const preset of PRESETS) {
+  const m = buildNetwork(preset.network, 1);
+  compileModel(m, 1e-4, 'adam');
+  await trainBatches(warm, m);
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) rates.push(await trainBatches(measured, m));
+  out({ name: 'train-preset', preset: preset.id, value: median(rates), unit: 'images/s', batch });
+  m.dispose();
+}
 
 async function inferAll(limit: number): Promise<number> {
   const chunk = 1000;

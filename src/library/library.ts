@@ -17,6 +17,7 @@ import {
 import { libraryError } from './errors.ts';
 import { MODEL_JSON, ModelFileError, WEIGHTS_BIN, metaOf, type ModelFiles } from './model-files.ts';
 import { readModelFolder, readModelJson, weightBytesOnDisk } from './model-folder.ts';
+import { networkOf } from './topology-spec.ts';
 
 /** The model.json we write for a model: tfjs's layers-model format plus our metadata. */
 export function modelJsonText(
@@ -89,9 +90,11 @@ export class ModelLibrary {
       const json = await readModelJson(dir);
       const meta = metaOf(json.meta);
       const bytes = await weightBytesOnDisk(dir, json);
+      // The network is what the topology says, whatever the metadata claims.
+      const network = networkOf(json.modelTopology, join(dir, MODEL_JSON));
       let config = null;
       try {
-        config = meta.config === null ? null : trainConfig(meta.config, 'config');
+        config = meta.config === null ? null : { ...trainConfig(meta.config, 'config'), network };
       } catch {
         config = null; // settings we cannot read do not make the model unusable
       }

@@ -35,7 +35,8 @@ export type ModelProblemKind =
   | 'byte-length'
   | 'input-shape'
   | 'output-shape'
-  | 'non-finite';
+  | 'non-finite'
+  | 'unsupported';
 
 export class ModelFileError extends Error {
   constructor(

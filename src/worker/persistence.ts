@@ -2,7 +2,8 @@
 // can be checkpointed, and reading a checkpoint back to resume. TrainingSession calls these;
 // errors come out as EnvelopeErrors carrying the envelope the user sees.
 import type * as tf from '@tensorflow/tfjs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { networkOf } from '../library/topology-spec.ts';
 import {
   readCheckpoint,
   type BatchRecord,
@@ -11,7 +12,7 @@ import {
   type EpochRecord,
 } from '../library/checkpoint-files.ts';
 import { libraryError, storageError } from '../library/errors.ts';
-import { ModelFileError, metaOf } from '../library/model-files.ts';
+import { MODEL_JSON, ModelFileError, metaOf } from '../library/model-files.ts';
 import { disposeModel, loadModelFolder } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import { EnvelopeError, envelope } from '../shared/errors.ts';
@@ -34,7 +35,9 @@ export interface Trained {
 /** Builds the model in `dir` exactly as loading would, then frees it: import's proof. */
 export async function checkModelFolder(dir: string): Promise<null> {
   try {
-    disposeModel((await loadModelFolder(dir)).model);
+    const { model, files } = await loadModelFolder(dir);
+    disposeModel(model);
+    networkOf(files.modelTopology, join(dir, MODEL_JSON));
   } catch (e) {
     throw badModel(e, 'import the model');
   }
@@ -49,15 +52,23 @@ export async function loadForSession(
   dir: string,
 ): Promise<{ model: tf.LayersModel; trained: Trained }> {
   let loaded;
+  let network;
   try {
     loaded = await loadModelFolder(dir);
+    try {
+      network = networkOf(loaded.files.modelTopology, join(dir, MODEL_JSON));
+    } catch (e) {
+      disposeModel(loaded.model);
+      throw e;
+    }
   } catch (e) {
     throw badModel(e, `load "${basename(dir)}"`);
   }
   const meta = metaOf(loaded.files.meta);
   let config: TrainConfig | null = null;
   try {
-    config = meta.config === null ? null : trainConfig(meta.config, 'config');
+    // The network is the topology's, whatever the metadata claims.
+    config = meta.config === null ? null : { ...trainConfig(meta.config, 'config'), network };
   } catch {
     config = null;
   }

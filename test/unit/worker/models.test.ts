@@ -92,6 +92,27 @@ describe('saved models through the worker', () => {
       await rm(join(modelsDir, name), { recursive: true });
     });
 
+  test('a network the editor cannot express is named: listed with its problem, not loaded', async () => {
+    const name = 'with activation layer';
+    // A valid tfjs model (it builds) whose extra Activation layer the layer strip has no block for.
+    await tamperedCopy(join(modelsDir, 'real'), join(modelsDir, name), {
+      json: (j) =>
+        void j.modelTopology.config.layers.splice(6, 0, {
+          class_name: 'Activation',
+          config: { name: 'act', activation: 'relu' },
+        }),
+    });
+    const listed = ok<ModelList>(await dispatch('model:list', null)).models.find(
+      (m) => m.name === name,
+    );
+    assert.match(listed?.problem ?? '', /^layer "act" \("Activation"\) is a kind of layer/);
+    const e = err(await dispatch('model:load', { name }));
+    assert.equal(e.code, 'BAD_MODEL');
+    assert.match(e.message, /Cannot load "with activation layer": layer "act" \("Activation"\)/);
+    assert.deepEqual(await predict(), loaded, 'the loaded model stays');
+    await rm(join(modelsDir, name), { recursive: true });
+  });
+
   test('a 5 000-character layer name gets an answer (once: no answer ever, and a hung load)', async () => {
     const name = 'long class name';
     await tamperedCopy(join(modelsDir, 'real'), join(modelsDir, name), {
