@@ -7,7 +7,6 @@ import { describe, test } from 'node:test';
 import { buildModel, buildNetwork } from '../../../src/model/cnn.ts';
 import { MNIST, type DatasetShape } from '../../../src/shared/dataset.ts';
 import {
-  ACTIVATIONS,
   PRESETS,
   outputLayer,
   presetOf,
