@@ -35,6 +35,12 @@ export function dialogFolders(window: () => BrowserWindow | null): FolderPicker 
         buttonLabel: 'Import',
         properties: ['openDirectory'],
       }),
+    dataFolder: (typed) =>
+      ask(typed, {
+        title: 'Train on the IDX files in this folder (MNIST format, e.g. Fashion-MNIST)',
+        buttonLabel: 'Use this data',
+        properties: ['openDirectory'],
+      }),
     modelsFolder: (typed) =>
       ask(typed, {
         title: 'Keep models in this folder',

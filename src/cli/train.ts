@@ -116,6 +116,7 @@ async function main(): Promise<number> {
         case 'paused':
         case 'resumed':
         case 'run-kept': // the CLI keeps no runs folder; --out and --save keep the model
+        case 'dataset': // said in the run's header line
           return;
         default:
           return assertNever(e);

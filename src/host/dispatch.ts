@@ -6,7 +6,7 @@ import { ValidationError, assertNever } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
 import { noFolders, type FolderPicker } from './folders.ts';
 import { ModelService } from './model-service.ts';
-import { RunService } from './run-service.ts';
+import { RunService, chooseData } from './run-service.ts';
 import type { TrainingHost } from './training-host.ts';
 
 /** Validates and answers one request. Never throws and never rejects: errors are envelopes. */
@@ -104,6 +104,8 @@ async function route(
       return runs.star(r.arg);
     case 'run:delete':
       return runs.delete(r.arg.id);
+    case 'data:choose':
+      return chooseData(host, r.arg, folders);
     default:
       return assertNever(r, 'channel');
   }

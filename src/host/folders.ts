@@ -14,6 +14,8 @@ export interface FolderPicker {
   importFolder(typed: string | null): Promise<string | null>;
   /** A new models folder (desktop only; browser mode takes --models DIR), or null if cancelled. */
   modelsFolder?(typed: string | null): Promise<string | null>;
+  /** A folder holding the four IDX files to train on, or null when the user cancelled. */
+  dataFolder(typed: string | null): Promise<string | null>;
 }
 
 /** No export or import at all (the default for a dispatcher that was not given a picker). */
@@ -21,7 +23,11 @@ export function noFolders(reason = 'Export and import are not available here.'):
   const refuse = (): never => {
     throw libraryError('BAD_REQUEST', reason);
   };
-  return { exportFolder: async () => refuse(), importFolder: async () => refuse() };
+  return {
+    exportFolder: async () => refuse(),
+    importFolder: async () => refuse(),
+    dataFolder: async () => refuse(),
+  };
 }
 
 async function existingFolder(typed: string | null): Promise<string> {
@@ -46,5 +52,6 @@ export function typedFolders(): FolderPicker {
   return {
     exportFolder: (typed) => existingFolder(typed),
     importFolder: (typed) => existingFolder(typed),
+    dataFolder: (typed) => existingFolder(typed),
   };
 }

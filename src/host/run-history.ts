@@ -8,11 +8,15 @@ type BatchEvent = Extract<TrainingEvent, { type: 'batch' }>;
 export class RunHistory {
   private list: TrainingEvent[] = [];
   private engineEvent: TrainingEvent | null = null;
+  private datasetEvent: TrainingEvent | null = null;
 
   add(event: TrainingEvent): void {
     switch (event.type) {
       case 'engine':
         this.engineEvent = event;
+        return;
+      case 'dataset':
+        this.datasetEvent = event;
         return;
       case 'run-started':
         this.list = [event];
@@ -62,11 +66,12 @@ export class RunHistory {
 
   /** Shows another run (one opened from the runs folder or a saved model's), or none. */
   replace(events: readonly TrainingEvent[]): void {
-    this.list = events.filter((e) => e.type !== 'engine');
+    this.list = events.filter((e) => e.type !== 'engine' && e.type !== 'dataset');
   }
 
   events(): TrainingEvent[] {
-    return this.engineEvent ? [this.engineEvent, ...this.list] : [...this.list];
+    const setup = [this.engineEvent, this.datasetEvent].filter((e) => e !== null);
+    return [...setup, ...this.list];
   }
 
   runId(): string | null {

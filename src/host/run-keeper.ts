@@ -2,7 +2,7 @@
 // history go into the runs folder, and a run-kept event says so (or says why not). Train never
 // silently throws a result away.
 import type { Result } from '../shared/contract.ts';
-import { DATASET } from '../shared/dataset.ts';
+import { BUNDLED, DATASET } from '../shared/dataset.ts';
 import { EnvelopeError, type ErrorEnvelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { checkNetwork } from '../shared/network-shapes.ts';
@@ -95,6 +95,7 @@ export function runInfoOf(
     engine: start.engine.name,
     threads: start.engine.threads,
     config: start.config,
+    dataset: start.dataset?.name ?? BUNDLED.name,
     trainSize: start.trainSize,
     testSize: start.testSize,
     epochsCompleted: epochs.length,

@@ -1,9 +1,11 @@
-// The run:* requests: the kept runs (src/library/runs.ts) listed, opened, starred, deleted and read
+// The run:* and data:choose requests: the kept runs (src/library/runs.ts) listed, opened, starred, deleted and read
 // for Compare. Opening a run loads its weights into the worker and makes its history the one every
 // window shows, so no panel can show one run while predictions come from another.
 import { storageError, libraryError } from '../library/errors.ts';
 import type { RunStore } from '../library/runs.ts';
-import type { Result } from '../shared/contract.ts';
+import type { DataChoiceArg, Result } from '../shared/contract.ts';
+import type { DatasetInfo } from '../shared/dataset.ts';
+import type { FolderPicker } from './folders.ts';
 import { EnvelopeError } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { CURVE_EVENTS, type RunInfo, type RunList, type StarRunArg } from '../shared/runs.ts';
@@ -71,3 +73,18 @@ export class RunService {
 const refuse = (message: string): never => {
   throw libraryError('BAD_REQUEST', message);
 };
+
+/** data:choose: the bundled MNIST, or a folder the picker gives; the worker reads and checks it. */
+export async function chooseData(
+  host: TrainingHost,
+  { bundled, folder }: DataChoiceArg,
+  picker: FolderPicker,
+): Promise<Result<DatasetInfo | null>> {
+  try {
+    const dir = bundled ? null : await picker.dataFolder(folder);
+    if (!bundled && dir === null) return { ok: true, value: null };
+    return await host.request({ type: 'set-data', dir });
+  } catch (e) {
+    return { ok: false, error: storageError(e, 'use that data folder', 'The current data stays.') };
+  }
+}

@@ -161,7 +161,7 @@ export class TrainingHost {
 
   /** The events of the run the windows show (no engine event), e.g. to keep with a saved model. */
   shownHistory(): TrainingEvent[] {
-    return this.history.events().filter((e) => e.type !== 'engine');
+    return this.history.events().filter((e) => e.type !== 'engine' && e.type !== 'dataset');
   }
 
   /** Stops a run cleanly (the trainer finishes its batch), then ends the worker. */

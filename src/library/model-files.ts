@@ -301,6 +301,8 @@ export function metaOf(meta: Record<string, unknown> | null): {
   config: Record<string, unknown> | null;
   epochsTrained: number | null;
   testAccuracy: number | null;
+  /** The data it was trained on: its name and class names (null: the bundled MNIST). */
+  dataset: { name: string; classNames: string[] } | null;
 } {
   const m = meta ?? {};
   const text = (v: unknown, max = 200): string | null =>
@@ -315,5 +317,14 @@ export function metaOf(meta: Record<string, unknown> | null): {
     config: isPlainObject(m['config']) ? m['config'] : null,
     epochsTrained: num(m['epochsTrained']),
     testAccuracy: num(m['testAccuracy']),
+    dataset: datasetOf(m['dataset']),
   };
+}
+
+function datasetOf(v: unknown): { name: string; classNames: string[] } | null {
+  if (!isPlainObject(v)) return null;
+  const { name, classNames } = v;
+  if (typeof name !== 'string' || name.length > 200 || !Array.isArray(classNames)) return null;
+  if (!classNames.every((c): c is string => typeof c === 'string' && c.length <= 40)) return null;
+  return { name, classNames };
 }

@@ -18,6 +18,8 @@ export interface ModelMeta {
   config: Partial<TrainConfig>;
   epochsTrained: number;
   testAccuracy: number | null;
+  /** The data it learnt from; absent: the bundled MNIST. */
+  dataset?: { name: string; classNames: string[] };
 }
 
 export interface Artifacts {

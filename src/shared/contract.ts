@@ -16,6 +16,7 @@ import type {
   SaveModelArg,
 } from './models.ts';
 import type { RunIdArg, RunInfo, RunList, StarRunArg } from './runs.ts';
+import type { DatasetInfo } from './dataset.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
 export interface InvokeChannels {
@@ -56,6 +57,17 @@ export interface InvokeChannels {
   /** Stars (keeps for good) or unstars a run. */
   'run:star': [StarRunArg, RunInfo];
   'run:delete': [RunIdArg, null];
+  /**
+   * Trains on other data from now on: the bundled MNIST, or a folder of the four IDX files
+   * (desktop: a dialog; browser mode on 127.0.0.1: a typed path). null if cancelled.
+   */
+  'data:choose': [DataChoiceArg, DatasetInfo | null];
+}
+
+export interface DataChoiceArg {
+  bundled: boolean;
+  /** Browser mode's typed path; null asks with a dialog (desktop). Ignored when bundled. */
+  folder: string | null;
 }
 
 /** Main -> renderer pushes: channel -> payload. */
@@ -112,6 +124,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'run:history',
   'run:star',
   'run:delete',
+  'data:choose',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

@@ -32,3 +32,36 @@ export const NUM_CLASSES = DATASET.classNames.length;
 
 /** A batch of `n` images as a tensor shape: [n, height, width, channels]. */
 export const batchShape = (n: number): [number, number, number, number] => [n, ...IMAGE_SHAPE];
+
+/**
+ * The data a run trains on: the bundled MNIST or a folder of the four IDX files (28×28 grey
+ * images, labels 0–9: Fashion-MNIST, KMNIST, your own), with class names from its labels.txt.
+ */
+export interface DatasetInfo {
+  /** "MNIST" for the bundled set; a folder's name otherwise. */
+  name: string;
+  /** The folder read, or null for the bundled MNIST. */
+  folder: string | null;
+  /** One name per label, from labels.txt (or the digits when it has none). */
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+}
+
+/** The bundled set, as the app describes it before the worker has read it. */
+export const BUNDLED: DatasetInfo = Object.freeze({
+  name: DATASET.name,
+  folder: null,
+  classNames: [...DATASET.classNames],
+  trainCount: 60_000,
+  testCount: 10_000,
+});
+
+/** A class name as labels.txt may give it: short, one line, printable. */
+export const CLASS_NAME_MAX = 40;
+
+/** Two datasets are the same for a model when their names and classes agree. */
+export const sameDataset = (
+  a: Pick<DatasetInfo, 'name' | 'classNames'>,
+  b: Pick<DatasetInfo, 'name' | 'classNames'>,
+): boolean => a.name === b.name && a.classNames.join('\n') === b.classNames.join('\n');

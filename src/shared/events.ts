@@ -2,6 +2,7 @@
 import type { EngineChoice, EngineName, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { CheckpointInfo } from './models.ts';
+import type { DatasetInfo } from './dataset.ts';
 
 export interface EngineInfo {
   name: EngineName;
@@ -84,7 +85,11 @@ export type TrainingEvent =
       batchesPerEpoch: number;
       /** Set when the host resumed this run by itself, e.g. after replacing a stuck worker. */
       notice?: string;
+      /** What it trains on (absent in runs kept before datasets could be chosen: MNIST). */
+      dataset?: DatasetInfo;
     }
+  /** The dataset the next run trains on: read at start-up, and again when the learner picks one. */
+  | { type: 'dataset'; dataset: DatasetInfo }
   | {
       /** Throttled to ~8/s; carries every batch since the last event so charts lose no point. */
       type: 'batch';

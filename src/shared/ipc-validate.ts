@@ -2,12 +2,13 @@
 // pass every (channel, argument) pair through parseInvoke before anything reaches the host:
 // a renderer is treated as untrusted input, like any other process boundary.
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
-import { ValidationError, float32Array, nul, object, type Guard } from './guard.ts';
+import { ValidationError, bool, float32Array, nul, nullable, object, type Guard } from './guard.ts';
 import { IMAGE_PIXELS } from './dataset.ts';
 import { testIndices, trainConfig } from './validate.ts';
 import {
   chooseFolderArg,
   exportModelArg,
+  folderPath,
   importModelArg,
   modelNameArg,
   renameModelArg,
@@ -51,6 +52,7 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'run:history': runIdArg,
   'run:star': starRunArg,
   'run:delete': runIdArg,
+  'data:choose': object({ bundled: bool, folder: nullable(folderPath) }),
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

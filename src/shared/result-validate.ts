@@ -7,6 +7,7 @@ import { array, bool, literal, nul, nullable, num, object, str, type Guard } fro
 import { MODEL_NAME_MAX, type ModelInfo, type ModelList } from './models.ts';
 import {
   checkpointInfo,
+  datasetInfo,
   engineInfo,
   inspection,
   probabilities,
@@ -72,4 +73,5 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'run:history': array(trainingEvent),
   'run:star': runInfo,
   'run:delete': nul,
+  'data:choose': nullable(datasetInfo),
 };

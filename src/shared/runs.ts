@@ -27,6 +27,8 @@ export interface RunInfo {
   engine: string;
   threads: number;
   config: TrainConfig;
+  /** The data's name ("MNIST", a folder's name). */
+  dataset: string;
   trainSize: number;
   testSize: number;
   epochsCompleted: number;
@@ -78,6 +80,7 @@ export const runInfo: Guard<RunInfo> = object({
   engine: str(40),
   threads: int(0, 1024),
   config: trainConfig,
+  dataset: str(200),
   trainSize: int(0),
   testSize: int(0),
   epochsCompleted: int(0),

@@ -36,7 +36,7 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './worker-protocol.ts';
-import { DATASET, IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
+import { CLASS_NAME_MAX, DATASET, IMAGE_PIXELS, NUM_CLASSES, type DatasetInfo } from './dataset.ts';
 import { OPTIMIZERS, tutorialNetwork } from './network.ts';
 import { networkSpec } from './network-validate.ts';
 import type { CheckpointInfo } from './models.ts';
@@ -153,6 +153,7 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     load: object({ type: literal('load'), dir: str(4096) }),
     'check-model': object({ type: literal('check-model'), dir: str(4096) }),
     'resume-checkpoint': object({ type: literal('resume-checkpoint') }),
+    'set-data': object({ type: literal('set-data'), dir: nullable(str(4096)) }),
   }),
 );
 
@@ -213,6 +214,19 @@ const kernel: Guard<KernelSnapshot> = (v, p) => {
 
 const finiteOrNaN: Guard<number> = (v, p) => (typeof v === 'number' ? v : num()(v, p)); // losses may be NaN when a run diverges
 
+export const datasetInfo: Guard<DatasetInfo> = (v, p) => {
+  const d = object({
+    name: str(200),
+    folder: nullable(str(4096)),
+    classNames: array(str(CLASS_NAME_MAX), NUM_CLASSES),
+    trainCount: int(1),
+    testCount: int(1),
+  })(v, p);
+  if (d.classNames.length !== NUM_CLASSES)
+    throw new ValidationError(`${p}.classNames`, `expected ${NUM_CLASSES} class names`);
+  return d;
+};
+
 export const trainingEvent: Guard<TrainingEvent> = shape(
   tagged({
     engine: object({ type: literal('engine'), engine: engineInfo }),
@@ -225,7 +239,9 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       testSize: int(1),
       batchesPerEpoch: int(1),
       notice: optional(str(4000)),
+      dataset: optional(datasetInfo),
     }),
+    dataset: object({ type: literal('dataset'), dataset: datasetInfo }),
     batch: object({
       type: literal('batch'),
       runId,

@@ -1,4 +1,5 @@
 // The training worker's wire protocol. Commands in, events and replies out; both validated on receipt.
+import type { DatasetInfo } from './dataset.ts';
 import type { EngineChoice, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { ConvLayerName, TestImage, TrainingEvent } from './events.ts';
@@ -43,6 +44,8 @@ export type WorkerRequest =
   | { type: 'check-model'; dir: string }
   /** Continues the checkpointed run (in init's checkpointDir) after its last completed epoch. */
   | { type: 'resume-checkpoint' }
+  /** Trains on the four IDX files in `dir` from now on (null: the bundled MNIST). */
+  | { type: 'set-data'; dir: string | null }
   | { type: 'status' };
 
 export interface WorkerStatus {
@@ -65,6 +68,7 @@ export interface WorkerReplies {
   'check-model': null;
   'resume-checkpoint': { runId: string };
   status: WorkerStatus;
+  'set-data': DatasetInfo;
 }
 
 export type WorkerCommand =

@@ -2,6 +2,7 @@
 // every batch's loss, speed and ETA over a sliding window, and kernel snapshots a few times an epoch.
 import type * as tf from '@tensorflow/tfjs';
 import { readFilterWeights } from '../model/filter-weights.ts';
+import type { DatasetInfo } from '../shared/dataset.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks, TrainStart } from './trainer.ts';
@@ -10,6 +11,8 @@ export interface ReporterOptions {
   runId: string;
   config: TrainConfig;
   engine: EngineInfo;
+  /** What the run trains on (absent: the bundled MNIST, as in tests that read no folder). */
+  dataset?: DatasetInfo;
   model: tf.LayersModel;
   emit: (event: TrainingEvent) => void;
   /** Minimum time between batch events. */
@@ -41,8 +44,15 @@ export class ProgressReporter implements TrainerCallbacks {
 
   async onTrainBegin(info: TrainBegin): Promise<void> {
     this.batchesPerEpoch = info.batchesPerEpoch;
-    const { runId, config, engine } = this.o;
-    this.o.emit({ type: 'run-started', runId, config, engine, ...info });
+    const { runId, config, engine, dataset } = this.o;
+    this.o.emit({
+      type: 'run-started',
+      runId,
+      config,
+      engine,
+      ...info,
+      ...(dataset !== undefined && { dataset }),
+    });
     // A resumed run starts from the weights after its last completed epoch, not random ones.
     const done = (this.o.start?.fromEpoch ?? 1) - 1;
     await this.snapshot(done, done > 0 ? info.batchesPerEpoch : 0);

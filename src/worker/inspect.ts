@@ -8,6 +8,7 @@
 // layers' weights, i.e. the real model's.
 import * as tf from '@tensorflow/tfjs';
 import type { MnistSplit } from '../data/mnist.ts';
+import { probabilities } from '../model/cnn.ts';
 import { shownConvLayers } from '../model/filter-weights.ts';
 import type { ConvLayerName, TestImage } from '../shared/events.ts';
 import type { FeatureMaps, Inspection } from '../shared/worker-protocol.ts';
@@ -74,4 +75,15 @@ export function testImages(split: MnistSplit, indices: readonly number[]): TestI
       pixels: split.images.slice(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS),
     };
   });
+}
+
+/** The softmax probabilities of one 28×28 drawing. */
+export async function predict(
+  model: tf.LayersModel,
+  pixels: Float32Array,
+): Promise<{ probabilities: number[] }> {
+  const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, batchShape(1))));
+  const values = Array.from(await out.data());
+  out.dispose();
+  return { probabilities: values };
 }

@@ -30,6 +30,8 @@ export interface Trained {
   config: TrainConfig | null;
   epochs: number;
   testAccuracy: number | null;
+  /** The data it learnt from (null: the bundled MNIST). */
+  dataset: { name: string; classNames: string[] } | null;
 }
 
 /** Builds the model in `dir` exactly as loading would, then frees it: import's proof. */
@@ -78,6 +80,7 @@ export async function loadForSession(
       config,
       epochs: meta.epochsTrained ?? 0,
       testAccuracy: meta.testAccuracy,
+      dataset: meta.dataset,
     },
   };
 }

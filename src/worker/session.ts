@@ -1,10 +1,11 @@
 // Everything the training worker does, independent of the thread plumbing: one engine, one
 // dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
-import * as tf from '@tensorflow/tfjs';
-import { DataError } from '../data/idx.ts';
-import { loadMnist, type MnistData } from '../data/mnist.ts';
+import type * as tf from '@tensorflow/tfjs';
+import type { MnistData } from '../data/mnist.ts';
+import { DataSource } from './data-source.ts';
+import { BUNDLED, sameDataset, type DatasetInfo } from '../shared/dataset.ts';
 import { selectEngine } from '../engine/select.ts';
-import { buildNetwork, compileModel, probabilities } from '../model/cnn.ts';
+import { buildNetwork, compileModel } from '../model/cnn.ts';
 import { saveModelAtomic } from '../model/store.ts';
 import type { EngineChoice, TrainConfig } from '../shared/config.ts';
 import {
@@ -20,7 +21,8 @@ import { RunControl } from '../training/control.ts';
 import { ProgressReporter } from '../training/progress.ts';
 import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
-import { inspect, testImages } from './inspect.ts';
+import { inspect, predict, testImages } from './inspect.ts';
+import { outcomeEvent } from './outcome.ts';
 import { storageError } from '../library/errors.ts';
 import type { CheckpointMeta } from '../library/checkpoint-files.ts';
 import { basename } from 'node:path';
@@ -32,7 +34,6 @@ import {
   type Trained,
 } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
-import { batchShape } from '../shared/dataset.ts';
 import { disposeModel } from '../model/load.ts';
 
 const refuse = (code: ErrorCode, message: string, detail?: string): never => {
@@ -44,8 +45,7 @@ type Run = { id: string; control: RunControl; done: Promise<void> };
 export class TrainingSession {
   private engine: EngineInfo | null = null;
   private ready: Promise<void> = Promise.resolve();
-  private dataDir: string | null = null;
-  private data: Promise<MnistData> | null = null;
+  private source: DataSource;
   private model: tf.LayersModel | null = null;
   private run: Run | null = null;
   /** What the current model has been through, recorded with it when saved. */
@@ -57,7 +57,9 @@ export class TrainingSession {
   /** A save in progress: the model it reads must not be replaced (Train, Load) until it is done. */
   private saving: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly emit: (event: TrainingEvent) => void) {}
+  constructor(private readonly emit: (event: TrainingEvent) => void) {
+    this.source = new DataSource(null, emit);
+  }
 
   init(
     choice: EngineChoice,
@@ -65,7 +67,7 @@ export class TrainingSession {
     checkpointDir: string | null = null,
     measure = false,
   ): Promise<void> {
-    this.dataDir = dataDir;
+    this.source = new DataSource(dataDir, this.emit);
     this.checkpointDir = checkpointDir;
     this.ready = selectEngine(choice).then(
       async (engine) => {
@@ -73,7 +75,7 @@ export class TrainingSession {
         this.emit({ type: 'engine', engine });
         // Parse the dataset now so Train starts at once. A bad file is reported right away (the
         // error panel shows it before anyone presses Train) and again when Train is pressed.
-        this.loadData().catch((e: unknown) => {
+        this.source.data().catch((e: unknown) => {
           if (e instanceof EnvelopeError && e.envelope.code === 'BAD_DATA')
             this.emit({ type: 'failed', runId: null, error: e.envelope });
         });
@@ -125,7 +127,7 @@ export class TrainingSession {
         this.activeRun().control.stop();
         return null;
       case 'predict':
-        return this.predict(request.pixels);
+        return predict(this.currentModel(), request.pixels);
       case 'inspect':
         return inspect(this.currentModel(), request.pixels);
       case 'test-images':
@@ -141,6 +143,8 @@ export class TrainingSession {
         return checkModelFolder(request.dir);
       case 'resume-checkpoint':
         return this.resumeCheckpoint();
+      case 'set-data':
+        return this.setData(request.dir);
       default:
         return assertNever(request);
     }
@@ -227,15 +231,23 @@ export class TrainingSession {
     const id = `run-${Date.now().toString(36)}-${++this.runs}`;
     const control = new RunControl();
     const last = resumed?.history.epochs.at(-1);
+    const info = this.source.info;
+    const learnt = info && { name: info.name, classNames: info.classNames };
     this.trained = {
       config,
       epochs: resumed?.epochsCompleted ?? 0,
       testAccuracy: last?.testAccuracy ?? null,
+      dataset: learnt,
     };
     const recorder = new RunRecorder(resumed);
     const emit = (event: TrainingEvent): void => {
       if (event.type === 'epoch-end' && this.trained)
-        this.trained = { config, epochs: event.epoch, testAccuracy: event.testAccuracy };
+        this.trained = {
+          config,
+          epochs: event.epoch,
+          testAccuracy: event.testAccuracy,
+          dataset: learnt,
+        };
       recorder.observe(event);
       this.emit(event);
       // A resumed run redraws its earlier epochs right after it starts.
@@ -245,7 +257,16 @@ export class TrainingSession {
     const start = resumed
       ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
       : {};
-    const reporter = new ProgressReporter({ runId: id, config, engine, model, emit, start });
+    const dataset = this.source.info ?? undefined;
+    const reporter = new ProgressReporter({
+      runId: id,
+      config,
+      engine,
+      model,
+      emit,
+      start,
+      dataset,
+    });
     const checkpointDir = this.checkpointDir;
     const callbacks: TrainerCallbacks = {
       onTrainBegin: (info) => reporter.onTrainBegin(info),
@@ -276,58 +297,32 @@ export class TrainingSession {
   }
 
   private finish(runId: string, outcome: TrainOutcome): void {
-    switch (outcome.kind) {
-      case 'finished':
-        this.emit({
-          type: 'finished',
-          runId,
-          epochs: outcome.epochs,
-          testAccuracy: outcome.test.accuracy,
-          elapsedSec: outcome.activeSeconds,
-        });
-        return;
-      case 'stopped':
-        this.emit({
-          type: 'stopped',
-          runId,
-          reason: this.shuttingDown ? 'shutdown' : 'user',
-          epochsCompleted: outcome.epochsCompleted,
-        });
-        return;
-      case 'diverged':
-        // Weights that produced NaN are useless for prediction.
-        disposeModel(this.model);
-        this.model = null;
-        this.emit({
-          type: 'failed',
-          runId,
-          error: envelope(
-            'NON_FINITE_LOSS',
-            `Training stopped: the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch}. ` +
-              'The learning rate is probably too high; the tutorial uses 0.0001.',
-          ),
-        });
-        return;
-      default:
-        return assertNever(outcome);
+    if (outcome.kind === 'diverged') {
+      // Weights that produced NaN are useless for prediction.
+      disposeModel(this.model);
+      this.model = null;
     }
+    this.emit(outcomeEvent(runId, outcome, this.shuttingDown));
   }
 
   private loadData(): Promise<MnistData> {
-    this.data ??= loadMnist(this.dataDir);
-    return this.data.catch((e: unknown) => {
-      this.data = null; // let the user fix the files and try again
-      if (e instanceof DataError) return refuse('BAD_DATA', e.message, e.file);
-      throw e;
-    });
+    return this.source.data();
+  }
+
+  /** Trains on the data in `dir` from now on (null: the bundled MNIST); refused during a run. */
+  private async setData(dir: string | null): Promise<DatasetInfo> {
+    this.ensureIdle(undefined, 'Stop the training run before choosing other data.');
+    await this.ready;
+    return this.source.use(dir);
   }
 
   private async save(dir: string): Promise<{ dir: string; bytes: number }> {
     const model = this.model ?? refuse('NO_MODEL', 'There is no trained model to save yet.');
-    const { config, epochs, testAccuracy } = this.trained ?? {
+    const { config, epochs, testAccuracy, dataset } = this.trained ?? {
       config: null,
       epochs: 0,
       testAccuracy: null,
+      dataset: null,
     };
     try {
       const saved = saveModelAtomic(model, dir, {
@@ -337,6 +332,7 @@ export class TrainingSession {
         config: { ...config },
         epochsTrained: epochs,
         testAccuracy,
+        ...(dataset && { dataset }),
       });
       this.saving = saved.catch(() => {});
       return await saved;
@@ -354,6 +350,16 @@ export class TrainingSession {
     const { model, trained } = await loadForSession(dir);
     await this.saving;
     this.ensureIdle(() => disposeModel(model), busy);
+    // Its outputs mean the classes it learnt; the panels show the current data's test set.
+    const now = this.source.info ?? BUNDLED;
+    const learnt = trained.dataset ?? BUNDLED;
+    if (!sameDataset(learnt, now)) {
+      disposeModel(model);
+      refuse(
+        'BAD_REQUEST',
+        `"${basename(dir)}" was trained on ${learnt.name}, but the data now is ${now.name}: choose ${learnt.name} as the data first.`,
+      );
+    }
     disposeModel(this.model);
     this.model = model;
     this.trained = trained;
@@ -368,14 +374,6 @@ export class TrainingSession {
       if (e instanceof RangeError) return refuse('BAD_REQUEST', e.message);
       throw e;
     }
-  }
-
-  private async predict(pixels: Float32Array): Promise<{ probabilities: number[] }> {
-    const model = this.currentModel();
-    const out = tf.tidy(() => probabilities(model, tf.tensor4d(pixels, batchShape(1))));
-    const values = Array.from(await out.data());
-    out.dispose();
-    return { probabilities: values };
   }
 }
 

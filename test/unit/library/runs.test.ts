@@ -24,6 +24,7 @@ const info = (n: number, over: Partial<RunInfo> = {}): RunInfo => ({
   engine: 'wasm',
   threads: 2,
   config: { ...DEFAULT_CONFIG },
+  dataset: 'MNIST',
   trainSize: 100,
   testSize: 50,
   epochsCompleted: 1,

@@ -76,6 +76,7 @@ function settings(run: RunInfo): [string, string][] {
     ['Batch size', String(c.batchSize)],
     ['Epochs', String(c.epochs)],
     ['Seed', String(c.seed)],
+    ['Data', run.dataset],
     ['Training images', String(run.trainSize)],
     ['Test images', String(run.testSize)],
     ['Engine', `${run.engine}, ${run.threads} thread${run.threads === 1 ? '' : 's'}`],

@@ -4,6 +4,7 @@
 import type { TrainConfig } from '$shared/config.ts';
 import type { AppStatus, Shown } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
+import type { DatasetInfo } from '$shared/dataset.ts';
 import type {
   EngineInfo,
   KernelSnapshot,
@@ -85,6 +86,8 @@ export interface RunView {
   readonly keepError: ErrorEnvelope | null;
   /** Opened from the run list or loaded as a saved model (not trained in this session), or null. */
   readonly shown: Shown | null;
+  /** What this run trained on; null: the bundled MNIST (or no run). */
+  readonly runDataset: DatasetInfo | null;
 }
 
 export function initialView(engine: EngineInfo | null = null): RunView {
@@ -112,6 +115,7 @@ export function initialView(engine: EngineInfo | null = null): RunView {
     kept: false,
     keepError: null,
     shown: null,
+    runDataset: null,
   };
 }
 
@@ -127,6 +131,9 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
     case 'engine':
       return { ...s, engine: e.engine };
 
+    case 'dataset':
+      return s; // the next run's data: Studio.dataset; this run's is runDataset
+
     case 'run-started': {
       if (e.runId === s.runId) return s;
       const total = e.config.epochs * e.batchesPerEpoch;
@@ -141,6 +148,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
         series: emptySeries(total),
         hasModel: true,
         notice: e.notice ?? null,
+        runDataset: e.dataset ?? null,
       };
     }
 

@@ -11,7 +11,7 @@ import type {
 } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
-import { DATASET } from '$shared/dataset.ts';
+import { BUNDLED, DATASET, type DatasetInfo } from '$shared/dataset.ts';
 import { presetById, presetOf, type NetworkSpec, type OptimizerName } from '$shared/network.ts';
 import { checkNetwork } from '$shared/network-shapes.ts';
 import { isConnected, type ConnectionStatus, type StudioClient } from '../client.ts';
@@ -51,6 +51,10 @@ export class Studio {
   awaitingRunId: string | null = $state(null);
   /** True while the view is being rebuilt from training:status after a (re)connect. */
   syncing = $state(false);
+  /** The data the next run trains on (the worker's word: a `dataset` event). */
+  dataset: DatasetInfo = $state.raw(BUNDLED);
+  /** Why the last data choice failed, shown beside the data picker. */
+  dataError: ErrorEnvelope | null = $state.raw(null);
 
   readonly connected = $derived(isConnected(this.connection));
   readonly parsed = $derived(parseDraft(this.draft));
@@ -186,6 +190,22 @@ export class Studio {
     this.applySettings({ learningRate: p.learningRate, batchSize: p.batchSize, epochs: p.epochs });
   }
 
+  get desktop(): boolean {
+    return this.#api.mode === 'electron';
+  }
+
+  /** Trains on the bundled MNIST, or on a folder (desktop: null asks with a dialog). */
+  async chooseData(bundled: boolean, folder: string | null): Promise<boolean> {
+    this.dataError = null;
+    const r = await this.#api.invoke('data:choose', { bundled, folder });
+    if (!r.ok) {
+      this.dataError = r.error;
+      return false;
+    }
+    if (r.value !== null) this.dataset = r.value;
+    return r.value !== null;
+  }
+
   /** Redraws everything from the host: after a run was opened or a model loaded. */
   refresh(): Promise<void> {
     return this.#sync();
@@ -230,6 +250,7 @@ export class Studio {
       return;
     }
     if (e.type === 'failed') this.awaitingRunId = null;
+    if (e.type === 'dataset') this.dataset = e.dataset;
     this.#show(reduce(this.view, e));
   }
 
@@ -251,6 +272,8 @@ export class Studio {
     let view: RunView;
     if (r.ok) {
       view = replay(r.value);
+      const data = r.value.history.findLast((e) => e.type === 'dataset');
+      if (data?.type === 'dataset') this.dataset = data.dataset;
       if (this.problem !== null && this.problem === this.#syncProblem) this.problem = null;
       this.actionError = null; // from before the reconnect; the replayed state supersedes it
     } else {
@@ -260,7 +283,10 @@ export class Studio {
         message: `Could not load the current training state: ${r.error.message}`,
       };
     }
-    for (const e of buffered) view = reduce(view, e);
+    for (const e of buffered) {
+      if (e.type === 'dataset') this.dataset = e.dataset;
+      view = reduce(view, e);
+    }
     this.#show(view);
   }
 
