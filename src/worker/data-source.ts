@@ -31,13 +31,14 @@ export class DataSource {
   /** The data, read once; a bad file is a BAD_DATA envelope naming it (and is read again next time). */
   async data(): Promise<MnistData> {
     const first = this.loaded === null;
-    this.loaded ??= readDataset(this.dir);
+    const loading = (this.loaded ??= readDataset(this.dir));
     try {
-      const { data, info } = await this.loaded;
-      if (first) this.announce(info);
+      const { data, info } = await loading;
+      // Announced once, and only if no other data was chosen while this was being read.
+      if (first && this.loaded === loading) this.announce(info);
       return data;
     } catch (e) {
-      this.loaded = null; // let the user fix the files and try again
+      if (this.loaded === loading) this.loaded = null; // let the user fix the files and retry
       throw asEnvelope(e);
     }
   }

@@ -55,6 +55,17 @@ before(async () => {
     log: () => {},
   });
   dispatch = createDispatcher(host, { folders: typedFolders() });
+  // The worker reads the bundled MNIST at start-up and says so; the tests start from there.
+  const known = new Promise<void>((resolve) => {
+    const off = host.onEvent((e) => {
+      if (e.type === 'dataset') {
+        off();
+        resolve();
+      }
+    });
+  });
+  host.warmUp();
+  await known;
 });
 after(async () => {
   await host.close();

@@ -166,7 +166,11 @@ describe('every run is kept', () => {
     ok(await dispatch('model:load', { name: 'first' }));
     const status = ok<AppStatus>(await dispatch('training:status', null));
     assert.deepEqual(status.shown, { kind: 'model', name: 'first' });
-    assert.equal(status.history.length, 1); // the engine event only
+    // The engine and the data, and nothing of any run.
+    assert.deepEqual(
+      status.history.map((e) => e.type),
+      ['engine', 'dataset'],
+    );
   });
 
   test('star, delete, and refusals name the run', async () => {
