@@ -31,7 +31,7 @@ test('train on Fashion-MNIST from a folder, with its class names', async ({ app 
     await page
       .getByRole('textbox', { name: /Folder with the four MNIST-format IDX files/ })
       .fill(dir);
-    await page.getByRole('button', { name: 'Use' }).click();
+    await page.getByRole('button', { name: 'Use', exact: true }).click();
     await expect(page.getByTestId('data-summary')).toContainText('T-shirt/top, Trouser, Pullover');
     await expect(data).toHaveValue('folder');
 
@@ -47,9 +47,8 @@ test('train on Fashion-MNIST from a folder, with its class names', async ({ app 
   } finally {
     // The server is shared with the next specs: back to the bundled MNIST.
     await data.selectOption('bundled');
-    await expect(page.getByTestId('data-summary')).toHaveText(
-      /^60\u202f000 training · 10\u202f000 test images$/,
-    );
+    await expect(page.getByTestId('data-summary')).toHaveCount(0);
+    await expect(data).toHaveValue('bundled');
     rmSync(dir, { recursive: true, force: true });
   }
 });

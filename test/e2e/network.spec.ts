@@ -7,6 +7,8 @@ import { shortRun } from './support/runs.ts';
 
 test('pick Standard NN: its layers, its settings, and a run that trains it', async ({ app }) => {
   const studio = await app.open();
+  // A page opens on the last run's settings (the server is shared): start from the tutorial's.
+  await studio.network.selectOption('tutorial-cnn');
   await expect(studio.network).toHaveValue('tutorial-cnn');
   // The strip folds away (the panel must fit a small window); its summary opens it.
   await studio.page.getByTestId('network-summary').click();
