@@ -36,3 +36,13 @@ export interface StudioClient extends StudioApi {
 
 export const isConnected = (s: ConnectionStatus): boolean =>
   s.state === 'open' || s.state === 'ipc';
+
+/** Calls `fn` on every (re)connection: a list kept by the host is fetched again. Returns unsubscribe. */
+export function onConnect(client: StudioClient, fn: () => void): () => void {
+  let connected = false;
+  return client.onConnection((c) => {
+    const now = isConnected(c);
+    if (now && !connected) fn();
+    connected = now;
+  });
+}

@@ -4,7 +4,7 @@
 import type { InvokeArg, InvokeChannel, InvokeResult, Result } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
-import { isConnected, type StudioClient } from '../client.ts';
+import { onConnect, type StudioClient } from '../client.ts';
 
 export type ModelAction =
   'list' | 'save' | 'load' | 'rename' | 'delete' | 'export' | 'import' | 'folder' | 'resume';
@@ -53,12 +53,7 @@ export class ModelsState {
       if (e.type === 'finished' || e.type === 'stopped' || e.type === 'failed')
         void this.refreshCheckpoint();
     });
-    let connected = false;
-    const offConnection = this.#api.onConnection((c) => {
-      const now = isConnected(c);
-      if (now && !connected) void this.refresh();
-      connected = now;
-    });
+    const offConnection = onConnect(this.#api, () => void this.refresh());
     return () => {
       offEvent();
       offConnection();

@@ -5,7 +5,7 @@ import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
 import { presetById } from '$shared/network.ts';
 import { MAX_COMPARE, runName, type RunInfo } from '$shared/runs.ts';
-import { isConnected, type StudioClient } from '../client.ts';
+import { onConnect, type StudioClient } from '../client.ts';
 import type { Studio } from './run.svelte.ts';
 
 export interface QueuedRun {
@@ -52,12 +52,7 @@ export class RunsState {
       }
       if (e.type === 'run-kept') void this.#kept(e.runId);
     });
-    let connected = false;
-    const offConnection = this.#api.onConnection((c) => {
-      const now = isConnected(c);
-      if (now && !connected) void this.refresh();
-      connected = now;
-    });
+    const offConnection = onConnect(this.#api, () => void this.refresh());
     return () => {
       offEvent();
       offConnection();
