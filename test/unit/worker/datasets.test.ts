@@ -4,17 +4,14 @@
 // data in use stays.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { err, ok, startHost, type HostFixture } from './host-fixture.ts';
 import { defaultMnistDir } from '../../../src/data/mnist.ts';
-import { createDispatcher } from '../../../src/host/dispatch.ts';
-import { typedFolders } from '../../../src/host/folders.ts';
-import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
-import { TrainingHost } from '../../../src/host/training-host.ts';
+import type { TrainingHost } from '../../../src/host/training-host.ts';
 import { DEFAULT_CONFIG } from '../../../src/shared/config.ts';
-import type { AppStatus, Result } from '../../../src/shared/contract.ts';
+import type { AppStatus } from '../../../src/shared/contract.ts';
 import type { DatasetInfo } from '../../../src/shared/dataset.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { presetById } from '../../../src/shared/network.ts';
@@ -43,18 +40,11 @@ const FILES = [
 
 let root: string;
 let host: TrainingHost;
-let dispatch: ReturnType<typeof createDispatcher>;
+let dispatch: HostFixture['dispatch'];
+let fixture: HostFixture;
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cnn-data-'));
-  host = new TrainingHost({
-    spawn: () => spawnSourceWorker(),
-    engine: 'wasm',
-    dataDir: null,
-    modelsDir: join(root, 'models'),
-    runsDir: join(root, 'runs'),
-    log: () => {},
-  });
-  dispatch = createDispatcher(host, { folders: typedFolders() });
+  fixture = await startHost('cnn-data-');
+  ({ root, host, dispatch } = fixture);
   // The worker reads the bundled MNIST at start-up and says so; the tests start from there.
   const known = new Promise<void>((resolve) => {
     const off = host.onEvent((e) => {
@@ -67,19 +57,7 @@ before(async () => {
   host.warmUp();
   await known;
 });
-after(async () => {
-  await host.close();
-  await rm(root, { recursive: true, force: true });
-});
-
-const ok = <T>(r: Result<unknown>): T => {
-  assert.ok(r.ok, JSON.stringify(r).slice(0, 400));
-  return r.value as T;
-};
-const err = (r: Result<unknown>) => {
-  assert.ok(!r.ok, `expected an error, got ${JSON.stringify(r).slice(0, 200)}`);
-  return r.error;
-};
+after(() => fixture.close());
 
 /** A folder of links to `from`'s four files (raw or .gz), plus `labels` as labels.txt. */
 async function dataFolder(name: string, from: string, labels: string | null): Promise<string> {

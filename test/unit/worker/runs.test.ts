@@ -2,16 +2,14 @@
 // runs folder, and the run:* and model:* channels showing a run everywhere. A re-run on the same
 // engine and thread count repeats the first run's numbers exactly.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createDispatcher } from '../../../src/host/dispatch.ts';
-import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
-import { TrainingHost } from '../../../src/host/training-host.ts';
+import { err, ok, startHost, type HostFixture } from './host-fixture.ts';
+import type { TrainingHost } from '../../../src/host/training-host.ts';
 import { HISTORY_FILE } from '../../../src/library/runs.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
-import type { AppStatus, Result } from '../../../src/shared/contract.ts';
+import type { AppStatus } from '../../../src/shared/contract.ts';
 import { DATASET } from '../../../src/shared/dataset.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { presetById } from '../../../src/shared/network.ts';
@@ -20,32 +18,13 @@ import type { RunInfo, RunList } from '../../../src/shared/runs.ts';
 
 let root: string;
 let host: TrainingHost;
-let dispatch: ReturnType<typeof createDispatcher>;
+let dispatch: HostFixture['dispatch'];
+let fixture: HostFixture;
 before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cnn-runs-'));
-  host = new TrainingHost({
-    spawn: () => spawnSourceWorker(),
-    engine: 'wasm',
-    dataDir: null,
-    modelsDir: join(root, 'models'),
-    runsDir: join(root, 'runs'),
-    log: () => {},
-  });
-  dispatch = createDispatcher(host);
+  fixture = await startHost('cnn-runs-');
+  ({ root, host, dispatch } = fixture);
 });
-after(async () => {
-  await host.close();
-  await rm(root, { recursive: true, force: true });
-});
-
-const ok = <T>(r: Result<unknown>): T => {
-  assert.ok(r.ok, JSON.stringify(r).slice(0, 400));
-  return r.value as T;
-};
-const err = (r: Result<unknown>) => {
-  assert.ok(!r.ok, `expected an error, got ${JSON.stringify(r).slice(0, 200)}`);
-  return r.error;
-};
+after(() => fixture.close());
 
 const tiny = presetById('tiny-cnn')!;
 const config: TrainConfig = {
