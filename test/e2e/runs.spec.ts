@@ -72,3 +72,30 @@ test('compare a Standard NN run with a Tiny CNN run, then show the older one', a
   );
   await models.delete('plain-e2e');
 });
+
+test("the tutorial's comparison in one click: a Standard NN run queued after the CNN's", async ({
+  app,
+}) => {
+  const studio = await app.open();
+  const page = studio.page;
+  const runs = new RunsPage(page);
+  await studio.network.selectOption('tiny-cnn');
+  const cnn = shortRun({ learningRate: 0.001, trainLimit: 100, testLimit: 100 });
+  await studio.startRun(cnn);
+  await expect(studio.runState).toHaveText('finished', { timeout: 60_000 });
+
+  await runs.openTab('runs');
+  await page.getByTestId('btn-compare-standard').click();
+  // The queue says what trains and what comes after; the Standard NN trains on the same data.
+  await expect(page.getByTestId('run-queue')).toContainText('Training Standard NN now');
+  await expect(page.getByTestId('run-queue')).toHaveCount(0, { timeout: 60_000 });
+  // Both runs, overlaid, with the tutorial's 98% and 99% as reference lines.
+  await expect(runs.comparePanel).toBeVisible();
+  await expect(page.getByTestId('compare-accuracy-chart')).toHaveAttribute('data-series', '2');
+  const diff = page.getByTestId('compare-diff');
+  await expect(diff.getByRole('row', { name: /^Network/ })).toContainText('Tiny CNN');
+  await expect(diff.getByRole('row', { name: /^Network/ })).toContainText('Standard NN');
+  await expect(diff.getByRole('row', { name: /^Seed/ })).toHaveCount(0); // the same seed
+  await expect(diff.getByRole('row', { name: /^Training images/ })).toHaveCount(0); // same data
+  await expect(runs.comparePanel).toContainText("the tutorial's figures, ~98%");
+});

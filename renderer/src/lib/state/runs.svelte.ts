@@ -26,6 +26,10 @@ export class RunsState {
   curves: Readonly<Record<string, TrainingEvent[]>> = $state.raw({});
   /** Runs waiting to train after the current one; the first starts when the current is kept. */
   queue: QueuedRun[] = $state.raw([]);
+  /** Counts the queues that ran to the end: each time, their runs are compared. */
+  queuesDone = $state(0);
+  /** The queued run training now, until it is kept. */
+  queueRunning: QueuedRun | null = $state.raw(null);
   /** Ids of the runs the queue started, compared together when it is done. */
   #queued: string[] = [];
 
@@ -137,8 +141,10 @@ export class RunsState {
     if (view.state !== 'running' && view.state !== 'paused') void this.#next();
   }
 
+  /** Forgets the runs still waiting and the comparison at the end; a run training goes on. */
   cancelQueue(): void {
     this.queue = [];
+    this.queueRunning = null;
     this.#queued = [];
   }
 
@@ -148,11 +154,13 @@ export class RunsState {
     const [next, ...rest] = this.queue;
     if (next === undefined) return;
     this.queue = rest;
+    this.queueRunning = next;
     this.#awaiting = true;
     await this.#studio.train(next.config);
     if (this.#studio.actionError !== null) {
       this.#awaiting = false;
       this.queue = [];
+      this.queueRunning = null;
     }
   }
 
@@ -160,12 +168,14 @@ export class RunsState {
     await this.refresh();
     // A queued run that failed, or could not be written, still lets the queue go on.
     if (!this.#queued.includes(id)) return;
+    this.queueRunning = null;
     if (this.queue.length > 0) return void this.#next();
     // The queue is done: compare what it trained.
     const ids = this.#queued.filter((x) => this.#has(x));
     this.#queued = [];
     this.compared = ids.slice(0, MAX_COMPARE);
     await Promise.all(ids.map((x) => this.#fetchCurves(x)));
+    this.queuesDone++;
   }
 
   async #fetchCurves(id: string): Promise<void> {
