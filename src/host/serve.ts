@@ -137,7 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       folders: isLoopback(bindHost)
         ? typedFolders()
         : noFolders(
-            'Export and import by folder path work only while the server listens on this computer alone (the default 127.0.0.1).',
+            'Folder paths (export, import, a data folder) work only while the server listens on this computer alone (the default 127.0.0.1).',
           ),
     }),
     subscribe: (listener) => host.onEvent(listener),
