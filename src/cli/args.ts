@@ -61,7 +61,7 @@ same worker the app uses.
   --models DIR     the models folder for --save (default: $CNN_STUDIO_HOME/models, ~/.cnn-studio/models)
   --data DIR       read the four MNIST/Fashion-MNIST IDX files (raw or .gz) from DIR
   --checkpoint-dir DIR
-                   write a checkpoint (weights + Adam state) to DIR after every epoch
+                   write a checkpoint (weights + optimizer state) to DIR after every epoch
   --resume         continue the run checkpointed in --checkpoint-dir after its last completed
                    epoch, with its own settings, to the same number of epochs
   -h, --help       show this help`;
@@ -150,10 +150,6 @@ export function parseTrainArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   const resume = v.resume === true;
   const checkpointDir = text('checkpoint-dir');
-  if (checkpointDir !== null && !resume && config.optimizer !== 'adam')
-    throw new UsageError(
-      `--checkpoint-dir: checkpoints hold Adam's state; a run with ${config.optimizer} cannot be checkpointed.`,
-    );
   if (resume && checkpointDir === null)
     throw new UsageError('--resume needs --checkpoint-dir DIR: the folder holding the checkpoint.');
   if (resume) {

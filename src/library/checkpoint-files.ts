@@ -4,11 +4,12 @@
 //   checkpoint/
 //     model.json       the network and its weights manifest, exactly like a saved model
 //     weights.bin      the weights after the last completed epoch
-//     optimizer.bin    Adam's first moments (m) then second moments (v), float32, in the order of
+//     optimizer.bin    the optimizer's slot variables (Adam: first moments m then second moments
+//                      v; see checkpoint-optimizer.ts for the others), float32, in the order of
 //                      the model's trainable weights, each with that weight's shape
-//     checkpoint.json  run id, settings, epochs completed, Adam's iteration count and
-//                      hyper-parameters, the optimizer manifest, and the epochs' results and
-//                      batch losses (so a resumed run shows its whole history)
+//     checkpoint.json  run id, settings, epochs completed, the optimizer's step count and
+//                      hyper-parameters, its manifest, and the epochs' results and batch losses
+//                      (so a resumed run shows its whole history)
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TrainConfig } from '../shared/config.ts';
@@ -23,10 +24,10 @@ import {
   checkFinite,
   parseJsonFile,
   type ModelFiles,
-  type WeightSpec,
 } from './model-files.ts';
 import { readModelFolder, readModelJson } from './model-folder.ts';
 import { isPlainObject } from '../shared/guard.ts';
+import { OPTIMIZER_SLOTS, parseOptimizerState, type OptimizerState } from './checkpoint-optimizer.ts';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
@@ -52,17 +53,7 @@ export interface CheckpointMeta {
   epochsCompleted: number;
   /** Active training time so far, so a resumed run's clock continues. */
   activeSeconds: number;
-  optimizer: {
-    className: 'Adam';
-    learningRate: number;
-    beta1: number;
-    beta2: number;
-    epsilon: number;
-    /** Optimizer steps taken (batches trained), which fixes Adam's bias correction. */
-    iterations: number;
-    /** m for every trainable weight, then v for every trainable weight. */
-    weights: WeightSpec[];
-  };
+  optimizer: OptimizerState;
   history: { epochs: EpochRecord[]; batches: BatchRecord[] };
 }
 
@@ -111,33 +102,7 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
     );
   if (!finite(activeSeconds) || activeSeconds < 0)
     return bad('checkpoint.json has no training time', file);
-  if (!isPlainObject(optimizer) || optimizer['className'] !== 'Adam')
-    return bad('checkpoint.json does not hold Adam optimizer state', file);
-  const { learningRate, beta1, beta2, epsilon, iterations, weights } = optimizer;
-  if (![learningRate, beta1, beta2, epsilon].every(finite))
-    return bad('checkpoint.json has invalid Adam hyper-parameters', file);
-  if (!Number.isSafeInteger(iterations) || (iterations as number) < 1)
-    return bad('checkpoint.json has an invalid Adam iteration count', file);
-  if (
-    !Array.isArray(weights) ||
-    weights.length === 0 ||
-    weights.length % 2 !== 0 ||
-    weights.length > 2000
-  )
-    return bad('checkpoint.json has no optimizer manifest', file);
-  const specs = weights.map((w, i): WeightSpec => {
-    if (
-      !isPlainObject(w) ||
-      typeof w['name'] !== 'string' ||
-      w['dtype'] !== 'float32' ||
-      !Array.isArray(w['shape']) ||
-      !w['shape'].every(
-        (d) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= 1e8,
-      )
-    )
-      return bad(`optimizer weight ${i + 1} in checkpoint.json is malformed`, file);
-    return { name: w['name'], shape: w['shape'] as number[], dtype: 'float32' };
-  });
+  const optimizerState = parseOptimizerState(optimizer, config, file);
   if (
     !isPlainObject(history) ||
     !Array.isArray(history['epochs']) ||
@@ -187,15 +152,7 @@ export function checkCheckpointMeta(json: unknown, file: string): CheckpointMeta
     config,
     epochsCompleted: epochsCompleted as number,
     activeSeconds,
-    optimizer: {
-      className: 'Adam',
-      learningRate: learningRate as number,
-      beta1: beta1 as number,
-      beta2: beta2 as number,
-      epsilon: epsilon as number,
-      iterations: iterations as number,
-      weights: specs,
-    },
+    optimizer: optimizerState,
     history: { epochs, batches },
   };
 }
@@ -293,10 +250,11 @@ export async function readCheckpoint(
   const optimizer = new ArrayBuffer(expected);
   new Uint8Array(optimizer).set(bytes);
   checkFinite(meta.optimizer.weights, optimizer, file);
-  const half = meta.optimizer.weights.length / 2;
-  if (half !== model.weightSpecs.length)
+  const slots = OPTIMIZER_SLOTS[meta.optimizer.className].length;
+  const covered = slots === 0 ? model.weightSpecs.length : meta.optimizer.weights.length / slots;
+  if (covered !== model.weightSpecs.length)
     return bad(
-      `the checkpoint has optimizer state for ${half} weights but the model has ${model.weightSpecs.length}`,
+      `the checkpoint has optimizer state for ${covered} weights but the model has ${model.weightSpecs.length}`,
       file,
     );
   return { meta, model, optimizer };

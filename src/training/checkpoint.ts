@@ -1,4 +1,5 @@
-// Checkpoints with the optimizer's state, so a stopped, crashed or killed run resumes exactly.
+// Checkpoints with the optimizer's state, so a stopped, crashed or killed run resumes exactly,
+// whichever optimizer it trains with (Adam, SGD, SGD with momentum, RMSprop).
 // The folder format is in src/library/checkpoint-files.ts; this is the TensorFlow half.
 //
 // Adam in tfjs keeps, per trainable weight, a first moment m and a second moment v, plus an
@@ -8,7 +9,8 @@
 // returns [iter, m_0..m_n, v_0..v_n]; setWeights() takes the same list, sets the iteration
 // count, recomputes accBeta1/accBeta2 from it, and installs the moments as the slot variables,
 // so a fresh optimizer restored before its first step continues exactly where the old one was
-// (applyGradients only creates slots that are missing).
+// (applyGradients only creates slots that are missing). Momentum and RMSprop work the same way
+// with their own slots; SGD's only state is the step count.
 import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic, type AtomicOptions } from '../library/atomic.ts';
 import {
@@ -32,6 +34,13 @@ import { buildNetwork, compileModel } from '../model/cnn.ts';
 import { disposeModel } from '../model/load.ts';
 import { modelArtifacts } from '../model/store.ts';
 import type { TrainConfig } from '../shared/config.ts';
+import type { OptimizerName } from '../shared/network.ts';
+import {
+  OPTIMIZER_CLASS,
+  OPTIMIZER_SLOTS,
+  slotNames,
+  type OptimizerState,
+} from '../library/checkpoint-optimizer.ts';
 
 export interface CheckpointState {
   runId: string;
@@ -42,47 +51,42 @@ export interface CheckpointState {
   history: { epochs: EpochRecord[]; batches: BatchRecord[] };
 }
 
-interface AdamLike extends tf.Optimizer {
-  getConfig(): { learningRate: number; beta1: number; beta2: number; epsilon: number };
+interface ConfiguredOptimizer extends tf.Optimizer {
+  getConfig(): { learningRate: number; beta1?: number; beta2?: number; epsilon?: number };
   iterations: number;
 }
 
-const slotNames = (model: tf.LayersModel): string[] => {
-  const names = model.trainableWeights.map((w) => w.originalName);
-  return [...names.map((n) => `${n}/m`), ...names.map((n) => `${n}/v`)];
-};
+const weightNames = (model: tf.LayersModel): string[] =>
+  model.trainableWeights.map((w) => w.originalName);
 
-/** The optimizer's moments as float32 bytes and their manifest, plus Adam's scalars. */
-async function optimizerState(model: tf.LayersModel) {
-  const optimizer = model.optimizer as AdamLike | undefined;
-  if (!optimizer || optimizer.getClassName() !== 'Adam')
-    throw new Error('only Adam optimizer state can be checkpointed');
-  const weights = await optimizer.getWeights(); // [iter, m..., v...]
-  const names = slotNames(model);
+/** The optimizer's slot variables as float32 bytes and their manifest, plus its scalars. */
+async function optimizerState(model: tf.LayersModel, name: OptimizerName) {
+  const optimizer = model.optimizer as ConfiguredOptimizer | undefined;
+  const className = OPTIMIZER_CLASS[name];
+  if (!optimizer || optimizer.getClassName() !== className)
+    throw new Error(`the model's optimizer is not the ${className} its settings call for`);
+  const weights = await optimizer.getWeights(); // [iter, slots...]
+  const names = slotNames(className, weightNames(model));
   if (weights.length !== names.length + 1)
     throw new Error(
-      `Adam holds ${weights.length - 1} slot variables; expected ${names.length} (has it taken a step?)`,
+      `${className} holds ${weights.length - 1} slot variables; expected ${names.length} (has it taken a step?)`,
     );
-  const moments = weights.slice(1).map((w, i) => ({ name: names[i]!, tensor: w.tensor }));
-  const { data, specs } = await tf.io.encodeWeights(moments);
-  tf.dispose(weights[0]!.tensor); // the iteration scalar is a fresh tensor; the moments are the live variables
+  const slots = weights.slice(1).map((w, i) => ({ name: names[i]!, tensor: w.tensor }));
+  const { data, specs } = await tf.io.encodeWeights(slots);
+  tf.dispose(weights[0]!.tensor); // the iteration scalar is a fresh tensor; the slots are live variables
   const { learningRate, beta1, beta2, epsilon } = optimizer.getConfig();
-  return {
-    data,
-    meta: {
-      className: 'Adam' as const,
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      iterations: optimizer.iterations,
-      weights: specs.map((s): WeightSpec => ({
-        name: s.name,
-        shape: [...s.shape],
-        dtype: 'float32',
-      })),
-    },
+  const meta: OptimizerState = {
+    className,
+    learningRate,
+    ...(className === 'Adam' && { beta1, beta2, epsilon }),
+    iterations: optimizer.iterations,
+    weights: specs.map((s): WeightSpec => ({
+      name: s.name,
+      shape: [...s.shape],
+      dtype: 'float32',
+    })),
   };
+  return { data, meta };
 }
 
 /**
@@ -96,7 +100,7 @@ export async function writeCheckpoint(
   options: AtomicOptions = {},
 ): Promise<{ dir: string; bytes: number; meta: CheckpointMeta }> {
   const artifacts = await modelArtifacts(model);
-  const optimizer = await optimizerState(model);
+  const optimizer = await optimizerState(model, state.config.optimizer);
   const createdAt = new Date().toISOString();
   const meta: CheckpointMeta = {
     format: CHECKPOINT_FORMAT,
@@ -134,7 +138,7 @@ export async function writeCheckpoint(
 
 /**
  * A compiled model in exactly the state the checkpoint recorded: the run's network built from
- * its seed, its weights set by name, and Adam's moments and step count restored.
+ * its seed, its weights set by name, and the optimizer's slots and step count restored.
  * The checkpoint must come from readCheckpoint() (already checked for sizes and finite values);
  * shape mismatches with this network are reported as ModelFileErrors.
  */
@@ -155,8 +159,9 @@ export async function restoreFromCheckpoint(cp: Checkpoint, file: string): Promi
     model.loadWeights(weights, true);
     tf.dispose(Object.values(weights));
 
-    const slots = slotNames(model);
-    const shapes = [...model.trainableWeights, ...model.trainableWeights].map((w) => w.shape);
+    const slots = slotNames(optimizer.className, weightNames(model));
+    const perSlot = OPTIMIZER_SLOTS[optimizer.className];
+    const shapes = perSlot.flatMap(() => model.trainableWeights.map((w) => w.shape));
     const mismatch = optimizer.weights.findIndex(
       (s, i) => s.name !== slots[i] || JSON.stringify(s.shape) !== JSON.stringify(shapes[i]),
     );
@@ -169,7 +174,7 @@ export async function restoreFromCheckpoint(cp: Checkpoint, file: string): Promi
     if (optimizer.learningRate !== config.learningRate)
       throw new ModelFileError(
         'format',
-        `the checkpoint's Adam learning rate ${optimizer.learningRate} differs from its settings' ${config.learningRate}`,
+        `the checkpoint's ${optimizer.className} learning rate ${optimizer.learningRate} differs from its settings' ${config.learningRate}`,
         file,
       );
     const moments = tf.io.decodeWeights(cp.optimizer, optimizer.weights);

@@ -107,7 +107,7 @@ export async function resumable(
   if (optimizer.iterations !== steps)
     throw libraryError(
       'BAD_MODEL',
-      `Cannot resume from the checkpoint: Adam took ${optimizer.iterations} steps, but ${epochsCompleted} epochs of this dataset are ${steps} batches. Was it made with other data?`,
+      `Cannot resume from the checkpoint: ${optimizer.className} took ${optimizer.iterations} steps, but ${epochsCompleted} epochs of this dataset are ${steps} batches. Was it made with other data?`,
       dir,
     );
   try {

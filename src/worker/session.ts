@@ -275,9 +275,8 @@ export class TrainingSession {
         reporter.onTestProgress(epoch, done, total, seconds),
       onEpochEnd: async (epoch, logs) => {
         await reporter.onEpochEnd(epoch, logs);
-        // A checkpoint holds Adam's moments (src/training/checkpoint.ts); a run with another
-        // optimizer is not checkpointed, so it cannot be resumed after a crash.
-        if (checkpointDir === null || config.optimizer !== 'adam') return;
+        // With the optimizer's state (src/training/checkpoint.ts), whichever optimizer it is.
+        if (checkpointDir === null) return;
         const run = {
           runId: id,
           engine: engine.name,

@@ -13,6 +13,8 @@ test('the filter grid shows 32 first-layer filters that change as the network le
   const studio = await app.open();
   const insights = new InsightsPage(studio.page);
   await insights.openTab('filters');
+  // A page opens on the shared server's last run's settings: this is about the tutorial network.
+  await studio.network.selectOption('tutorial-cnn');
   await studio.startRun(shortRun(RUN));
 
   await expect(insights.conv1).toHaveCount(32);
