@@ -10,7 +10,7 @@ import { ValidationError, array } from '../shared/guard.ts';
 import { RUNS_KEPT, RUN_ID, runInfo, type RunInfo } from '../shared/runs.ts';
 import { trainingEvent } from '../shared/validate.ts';
 import { decode, encode, WireError } from '../wire/codec.ts';
-import { removeDirAtomic, writeFileAtomic } from './atomic.ts';
+import { recoverAll, removeDirAtomic, writeFileAtomic } from './atomic.ts';
 import { libraryError } from './errors.ts';
 
 export const RUN_JSON = 'run.json';
@@ -43,6 +43,7 @@ export class RunStore {
 
   /** Every readable kept run, newest first. A damaged run.json is skipped, never deleted. */
   async list(): Promise<RunInfo[]> {
+    await recoverAll(this.root); // a weights write cut short by a crash is settled first
     let entries: string[];
     try {
       entries = await readdir(this.root);
