@@ -27,7 +27,11 @@ import {
 } from './model-files.ts';
 import { readModelFolder, readModelJson } from './model-folder.ts';
 import { isPlainObject } from '../shared/guard.ts';
-import { OPTIMIZER_SLOTS, parseOptimizerState, type OptimizerState } from './checkpoint-optimizer.ts';
+import {
+  OPTIMIZER_SLOTS,
+  parseOptimizerState,
+  type OptimizerState,
+} from './checkpoint-optimizer.ts';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const OPTIMIZER_BIN = 'optimizer.bin';
