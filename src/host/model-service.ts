@@ -3,7 +3,6 @@
 // Result; every failure an envelope that says what happened and what was left untouched.
 import { ModelLibrary } from '../library/library.ts';
 import { readHistory, writeHistory } from '../library/runs.ts';
-import type { TrainingEvent } from '../shared/events.ts';
 import { readCheckpointInfo } from '../library/checkpoint-files.ts';
 import { libraryError, storageError } from '../library/errors.ts';
 import { EnvelopeError } from '../shared/errors.ts';
@@ -70,7 +69,7 @@ export class ModelService {
           const r = await this.host.request({ type: 'save', dir: lib.dirOf(name) });
           if (!r.ok) throw new EnvelopeError(r.error);
           // Its history goes with it, so loading it later shows this run's charts and panels.
-          const history = ownEvents(this.host.shownHistory());
+          const history = this.host.shownRun();
           if (history.length > 0) await writeHistory(lib.dirOf(name), history);
           return lib.info(name);
         });
@@ -163,23 +162,4 @@ export class ModelService {
       this.dirs.checkpointDir === null ? null : readCheckpointInfo(this.dirs.checkpointDir),
     );
   }
-}
-
-/** One run's own events, from its start: what a saved model keeps as its history. */
-function ownEvents(events: readonly TrainingEvent[]): TrainingEvent[] {
-  const start = events.findIndex((e) => e.type === 'run-started');
-  if (start < 0) return [];
-  const id = (events[start] as Extract<TrainingEvent, { type: 'run-started' }>).runId;
-  const own = events
-    .slice(start)
-    .filter(
-      (e) => 'runId' in e && e.runId === id && e.type !== 'checkpoint' && e.type !== 'run-kept',
-    );
-  // Saved mid-run: the model's history ends where it was saved, not in a run still going.
-  const ended = own.some(
-    (e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed',
-  );
-  if (ended) return own;
-  const epochsCompleted = own.filter((e) => e.type === 'epoch-end').length;
-  return [...own, { type: 'stopped', runId: id, reason: 'user', epochsCompleted }];
 }

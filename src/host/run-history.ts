@@ -94,3 +94,22 @@ function merge(a: BatchEvent, b: BatchEvent): BatchEvent {
     accuracies: [...a.accuracies, ...b.accuracies],
   };
 }
+
+/** One run's own events, from its start: what a saved model keeps as its history. */
+export function ownEvents(events: readonly TrainingEvent[]): TrainingEvent[] {
+  const start = events.findIndex((e) => e.type === 'run-started');
+  if (start < 0) return [];
+  const id = (events[start] as Extract<TrainingEvent, { type: 'run-started' }>).runId;
+  const own = events
+    .slice(start)
+    .filter(
+      (e) => 'runId' in e && e.runId === id && e.type !== 'checkpoint' && e.type !== 'run-kept',
+    );
+  // Saved mid-run: the model's history ends where it was saved, not in a run still going.
+  const ended = own.some(
+    (e) => e.type === 'finished' || e.type === 'stopped' || e.type === 'failed',
+  );
+  if (ended) return own;
+  const epochsCompleted = own.filter((e) => e.type === 'epoch-end').length;
+  return [...own, { type: 'stopped', runId: id, reason: 'user', epochsCompleted }];
+}

@@ -9,6 +9,7 @@ import { checkNetwork } from '../shared/network-shapes.ts';
 import type { RunInfo, RunStatus } from '../shared/runs.ts';
 import { storageError } from '../library/errors.ts';
 import type { RunStore } from '../library/runs.ts';
+import { ownEvents } from './run-history.ts';
 
 export interface KeeperDeps {
   store: RunStore;
@@ -51,7 +52,7 @@ export class RunKeeper {
     events: TrainingEvent[],
   ): Promise<void> {
     const { store, saveWeights, emit } = this.deps;
-    const own = events.filter((e) => 'runId' in e && e.runId === id && e.type !== 'checkpoint');
+    const own = ownEvents(events);
     let error: ErrorEnvelope | null = null;
     try {
       let hasWeights = false;

@@ -15,7 +15,7 @@ import type {
   WorkerStatus,
 } from '../shared/worker-protocol.ts';
 import { AutoResume } from './auto-resume.ts';
-import { RunHistory } from './run-history.ts';
+import { RunHistory, ownEvents } from './run-history.ts';
 import { RunKeeper } from './run-keeper.ts';
 import { RunStore } from '../library/runs.ts';
 import { assertNever } from '../shared/guard.ts';
@@ -159,9 +159,9 @@ export class TrainingHost {
     this.shown = shown;
   }
 
-  /** The events of the run the windows show (no engine event), e.g. to keep with a saved model. */
-  shownHistory(): TrainingEvent[] {
-    return this.history.events().filter((e) => e.type !== 'engine' && e.type !== 'dataset');
+  /** The events of the run the windows show, from its start: what a saved model keeps. */
+  shownRun(): TrainingEvent[] {
+    return ownEvents(this.history.events());
   }
 
   /** Stops a run cleanly (the trainer finishes its batch), then ends the worker. */

@@ -4,7 +4,7 @@ import type { TrainConfig } from '$shared/config.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
 import { presetById } from '$shared/network.ts';
-import { MAX_COMPARE, runName, type RunInfo } from '$shared/runs.ts';
+import { MAX_COMPARE, type RunInfo } from '$shared/runs.ts';
 import { onConnect, type StudioClient } from '../client.ts';
 import type { Studio } from './run.svelte.ts';
 
@@ -212,5 +212,3 @@ export class RunsState {
 /** A network without convolutions (the tutorial's "standard" kind). */
 const isPlain = (config: TrainConfig): boolean =>
   !config.network.layers.some((l) => l.kind === 'conv');
-
-export { runName };
