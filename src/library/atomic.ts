@@ -203,6 +203,22 @@ export async function writeFileAtomic(
   }
 }
 
+/**
+ * Writes a new file atomically (temporary file beside it, flushed, renamed into place). An
+ * existing file is an EEXIST error, never replaced: exports do not overwrite the user's files.
+ */
+export async function atomicNewFile(
+  path: string,
+  data: Uint8Array,
+  options: AtomicOptions = {},
+): Promise<void> {
+  const fs = options.fs ?? realFs;
+  await fs.mkdir(dirname(path), { recursive: true });
+  if (await exists(fs, path))
+    throw Object.assign(new Error(`${path} already exists`), { code: 'EEXIST' });
+  await writeFileAtomic(path, data, options);
+}
+
 /** recoverDir() for every folder in `parent` that has leftovers (the models folder on listing). */
 export async function recoverAll(parent: string, options: AtomicOptions = {}): Promise<void> {
   const fs = options.fs ?? realFs;
