@@ -104,6 +104,8 @@ async function route(
       return runs.star(r.arg);
     case 'run:delete':
       return runs.delete(r.arg.id);
+    case 'run:export':
+      return runs.export(r.arg, folders);
     case 'data:choose':
       return chooseData(host, r.arg, folders);
     default:

@@ -11,6 +11,7 @@ import type {
   CheckpointInfo,
   ChooseFolderArg,
   ExportModelArg,
+  ExportResult,
   ImportModelArg,
   ModelDirs,
   ModelInfo,
@@ -109,15 +110,15 @@ export class ModelService {
   }
 
   export(
-    { name, folder }: ExportModelArg,
+    { name, folder, format }: ExportModelArg,
     picker: FolderPicker,
-  ): Promise<Result<{ dir: string } | null>> {
+  ): Promise<Result<ExportResult | null>> {
     return attempt(`export "${name}"`, async () => {
       const lib = this.lib();
       await lib.require(name); // before asking for a folder
       const target = await picker.exportFolder(folder, name);
       if (target === null) return null;
-      return lib.exclusive(() => lib.exportTo(name, target));
+      return lib.exclusive(() => lib.exportTo(name, target, format));
     });
   }
 

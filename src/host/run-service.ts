@@ -8,7 +8,15 @@ import type { DatasetInfo } from '../shared/dataset.ts';
 import type { FolderPicker } from './folders.ts';
 import { EnvelopeError } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
-import { CURVE_EVENTS, type RunInfo, type RunList, type StarRunArg } from '../shared/runs.ts';
+import type { ExportResult } from '../shared/models.ts';
+import {
+  CURVE_EVENTS,
+  runTitle,
+  type ExportRunArg,
+  type RunInfo,
+  type RunList,
+  type StarRunArg,
+} from '../shared/runs.ts';
 import type { TrainingHost } from './training-host.ts';
 
 async function attempt<T>(doing: string, fn: () => Promise<T>): Promise<Result<T>> {
@@ -60,6 +68,19 @@ export class RunService {
     return attempt(`${starred ? 'star' : 'unstar'} run ${id}`, () =>
       this.store().star(id, starred),
     );
+  }
+
+  export(
+    { id, folder, format }: ExportRunArg,
+    picker: FolderPicker,
+  ): Promise<Result<ExportResult | null>> {
+    return attempt(`export run ${id}`, async () => {
+      const store = this.store();
+      const info = await store.info(id); // before asking for a folder
+      const target = await picker.exportFolder(folder, runTitle(info));
+      if (target === null) return null;
+      return store.exportTo(id, target, format);
+    });
   }
 
   delete(id: string): Promise<Result<null>> {

@@ -5,7 +5,14 @@
 import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { trainConfig } from '../shared/validate.ts';
-import { MODEL_NAME_MAX, modelNameError, sameModelName, type ModelInfo } from '../shared/models.ts';
+import {
+  MODEL_NAME_MAX,
+  modelNameError,
+  sameModelName,
+  type ExportFormat,
+  type ExportResult,
+  type ModelInfo,
+} from '../shared/models.ts';
 import {
   isWorkName,
   recoverAll,
@@ -15,24 +22,11 @@ import {
   type AtomicOptions,
 } from './atomic.ts';
 import { libraryError } from './errors.ts';
-import { MODEL_JSON, ModelFileError, WEIGHTS_BIN, metaOf, type ModelFiles } from './model-files.ts';
+import { MODEL_JSON, ModelFileError, metaOf } from './model-files.ts';
 import { readModelFolder, readModelJson, weightBytesOnDisk } from './model-folder.ts';
+import { modelFolderFiles } from './model-json.ts';
+import { exportModelFiles } from './export.ts';
 import { networkOf } from './topology-spec.ts';
-
-/** The model.json we write for a model: tfjs's layers-model format plus our metadata. */
-export function modelJsonText(
-  files: Pick<ModelFiles, 'modelTopology' | 'weightSpecs'>,
-  meta: Record<string, unknown>,
-): string {
-  return JSON.stringify({
-    format: 'layers-model',
-    generatedBy: 'CNN Studio',
-    convertedBy: null,
-    modelTopology: files.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: files.weightSpecs }],
-    userDefinedMetadata: meta,
-  });
-}
 
 /** A usable model name made from any folder name (imports): bad characters become "-". */
 export function nameFrom(raw: string): string {
@@ -165,30 +159,11 @@ export class ModelLibrary {
     await removeDirAtomic(this.dirOf(await this.require(name)), this.atomic);
   }
 
-  /** Copies a model, checked, to `<folder>/<name>`; never replaces an existing folder there. */
-  async exportTo(name: string, folder: string): Promise<{ dir: string }> {
+  /** Copies a model, checked, into `folder` as a tfjs folder or an ONNX file; never replaces. */
+  async exportTo(name: string, folder: string, format: ExportFormat): Promise<ExportResult> {
     const source = await this.require(name);
-    const files = await readModelFolder(this.dirOf(source));
-    const target = join(resolve(folder), source);
-    if (
-      await stat(target).then(
-        () => true,
-        () => false,
-      )
-    )
-      throw libraryError(
-        'NAME_TAKEN',
-        `The folder ${folder} already contains "${source}". Choose another folder or rename the model.`,
-      );
-    const { dir } = await writeDirAtomic(
-      target,
-      this.filesOf(files, { ...(files.meta ?? {}), name: source }),
-      {
-        ...this.atomic,
-        exclusive: true,
-      },
-    );
-    return { dir };
+    const dir = this.dirOf(source);
+    return exportModelFiles(await readModelFolder(dir), dir, source, folder, format, this.atomic);
   }
 
   /**
@@ -205,18 +180,15 @@ export class ModelLibrary {
       const suffix = ` (${i})`;
       name = `${base.slice(0, MODEL_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
     }
-    await writeDirAtomic(this.dirOf(name), this.filesOf(files, { ...(files.meta ?? {}), name }), {
-      ...this.atomic,
-      exclusive: true,
-    });
+    await writeDirAtomic(
+      this.dirOf(name),
+      modelFolderFiles(files, { ...(files.meta ?? {}), name }),
+      {
+        ...this.atomic,
+        exclusive: true,
+      },
+    );
     return this.info(name);
-  }
-
-  private filesOf(files: ModelFiles, meta: Record<string, unknown>) {
-    return [
-      { name: WEIGHTS_BIN, data: new Uint8Array(files.weightData) },
-      { name: MODEL_JSON, data: modelJsonText(files, meta) },
-    ];
   }
 
   private async setMetaName(name: string): Promise<void> {

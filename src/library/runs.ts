@@ -7,11 +7,14 @@ import { basename, join, resolve } from 'node:path';
 import type { EnvelopeError } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { ValidationError, array } from '../shared/guard.ts';
-import { RUNS_KEPT, RUN_ID, runInfo, type RunInfo } from '../shared/runs.ts';
+import type { ExportFormat, ExportResult } from '../shared/models.ts';
+import { RUNS_KEPT, RUN_ID, runInfo, runTitle, type RunInfo } from '../shared/runs.ts';
 import { trainingEvent } from '../shared/validate.ts';
 import { decode, encode, WireError } from '../wire/codec.ts';
 import { recoverAll, removeDirAtomic, writeFileAtomic } from './atomic.ts';
 import { libraryError } from './errors.ts';
+import { exportModelFiles } from './export.ts';
+import { readModelFolder } from './model-folder.ts';
 
 export const RUN_JSON = 'run.json';
 export const HISTORY_FILE = 'history.msgpack';
@@ -106,6 +109,18 @@ export class RunStore {
       const info = { ...(await this.info(id)), starred };
       await writeFileAtomic(join(this.dirOf(id), RUN_JSON), JSON.stringify(info));
       return info;
+    });
+  }
+
+  /** A run's final weights copied out as a tfjs folder or an ONNX file named after the run. */
+  exportTo(id: string, folder: string, format: ExportFormat): Promise<ExportResult> {
+    // Queued with the other changes, so trimming the list cannot remove the run mid-copy.
+    return this.exclusive(async () => {
+      const info = await this.info(id);
+      if (!info.hasWeights)
+        throw libraryError('BAD_REQUEST', 'This run failed, so it has no weights to export.');
+      const dir = this.dirOf(id);
+      return exportModelFiles(await readModelFolder(dir), dir, runTitle(info), folder, format);
     });
   }
 

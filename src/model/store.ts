@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../shared/config.ts';
 import { writeDirAtomic, type AtomicOptions } from '../library/atomic.ts';
-import { modelJsonText } from '../library/library.ts';
+import { modelJsonText } from '../library/model-json.ts';
 import { MODEL_JSON, WEIGHTS_BIN, type WeightSpec } from '../library/model-files.ts';
 
 export { MODEL_JSON, WEIGHTS_BIN };

@@ -8,6 +8,7 @@ import type {
   CheckpointInfo,
   ChooseFolderArg,
   ExportModelArg,
+  ExportResult,
   ImportModelArg,
   ModelInfo,
   ModelList,
@@ -15,7 +16,7 @@ import type {
   RenameModelArg,
   SaveModelArg,
 } from './models.ts';
-import type { RunIdArg, RunInfo, RunList, StarRunArg } from './runs.ts';
+import type { ExportRunArg, RunIdArg, RunInfo, RunList, StarRunArg } from './runs.ts';
 import type { DatasetInfo } from './dataset.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
@@ -39,7 +40,7 @@ export interface InvokeChannels {
   'model:rename': [RenameModelArg, ModelInfo];
   'model:delete': [ModelNameArg, null];
   /** Copies a model to a folder the user picks (a native dialog on the desktop); null if cancelled. */
-  'model:export': [ExportModelArg, { dir: string } | null];
+  'model:export': [ExportModelArg, ExportResult | null];
   /** Copies a checked model folder the user picks into the library; null if cancelled. */
   'model:import': [ImportModelArg, ModelInfo | null];
   /** Moves the library to a folder the user picks (desktop: a dialog); null if cancelled. */
@@ -57,6 +58,8 @@ export interface InvokeChannels {
   /** Stars (keeps for good) or unstars a run. */
   'run:star': [StarRunArg, RunInfo];
   'run:delete': [RunIdArg, null];
+  /** Copies a run's final weights out as a tfjs folder or an ONNX file; null if cancelled. */
+  'run:export': [ExportRunArg, ExportResult | null];
   /**
    * Trains on other data from now on: the bundled MNIST, or a folder of the four IDX files
    * (desktop: a dialog; browser mode on 127.0.0.1: a typed path). null if cancelled.
@@ -124,6 +127,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'run:history',
   'run:star',
   'run:delete',
+  'run:export',
   'data:choose',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];

@@ -14,7 +14,7 @@ import {
   renameModelArg,
   saveModelArg,
 } from './models.ts';
-import { runIdArg, starRunArg } from './runs.ts';
+import { exportRunArg, runIdArg, starRunArg } from './runs.ts';
 
 /** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
 export const pixels: Guard<Float32Array> = (v, p) => {
@@ -52,6 +52,7 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'run:history': runIdArg,
   'run:star': starRunArg,
   'run:delete': runIdArg,
+  'run:export': exportRunArg,
   'data:choose': object({ bundled: bool, folder: nullable(folderPath) }),
 };
 

@@ -2,7 +2,7 @@
 // checkpoint offers, and the guards for the model:* requests. Plain data only: imports nothing
 // outside src/shared.
 import type { TrainConfig } from './config.ts';
-import { ValidationError, bool, nullable, object, str, type Guard } from './guard.ts';
+import { ValidationError, bool, literal, nullable, object, str, type Guard } from './guard.ts';
 
 export const MODEL_NAME_MAX = 64;
 /** Longest folder path a renderer may type (browser mode only; the desktop app uses a dialog). */
@@ -122,10 +122,20 @@ export interface RenameModelArg {
   from: string;
   to: string;
 }
+/** tfjs: the model folder (model.json + weights.bin); onnx: one .onnx file any ONNX runtime reads. */
+export type ExportFormat = 'tfjs' | 'onnx';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx'];
+
 export interface ExportModelArg {
   name: string;
   /** null in the desktop app, which asks with a native dialog; a typed path in browser mode. */
   folder: string | null;
+  format: ExportFormat;
+}
+/** Where an export went: the folder (tfjs) or the file (onnx). */
+export interface ExportResult {
+  path: string;
+  format: ExportFormat;
 }
 export interface ImportModelArg {
   /** As for export: null asks with a dialog, a string is a typed path (browser mode only). */
@@ -135,9 +145,11 @@ export interface ImportModelArg {
 export const saveModelArg: Guard<SaveModelArg> = object({ name: modelName, overwrite: bool });
 export const modelNameArg: Guard<ModelNameArg> = object({ name: modelName });
 export const renameModelArg: Guard<RenameModelArg> = object({ from: modelName, to: modelName });
+export const exportFormat: Guard<ExportFormat> = literal(...EXPORT_FORMATS);
 export const exportModelArg: Guard<ExportModelArg> = object({
   name: modelName,
   folder: nullable(folderPath),
+  format: exportFormat,
 });
 export const importModelArg: Guard<ImportModelArg> = object({ folder: nullable(folderPath) });
 /** model:choose-folder takes the same argument as import: null asks with a dialog. */

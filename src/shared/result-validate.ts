@@ -4,7 +4,13 @@
 import type { InvokeChannel, InvokeResult } from './contract.ts';
 import { MAX_ERROR_MESSAGE } from './errors.ts';
 import { array, bool, literal, nul, nullable, num, object, str, type Guard } from './guard.ts';
-import { MODEL_NAME_MAX, type ModelInfo, type ModelList } from './models.ts';
+import {
+  EXPORT_FORMATS,
+  MODEL_NAME_MAX,
+  type ExportResult,
+  type ModelInfo,
+  type ModelList,
+} from './models.ts';
 import {
   checkpointInfo,
   datasetInfo,
@@ -19,6 +25,7 @@ import type { WorkerStatus } from './worker-protocol.ts';
 import { runInfo, runList } from './runs.ts';
 
 const path = str(4096);
+const exportResult: Guard<ExportResult> = object({ path, format: literal(...EXPORT_FORMATS) });
 const started = object({ runId: str(100) });
 
 export const workerStatus: Guard<WorkerStatus> = object({
@@ -63,7 +70,7 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'model:load': modelInfo,
   'model:rename': modelInfo,
   'model:delete': nul,
-  'model:export': nullable(object({ dir: path })),
+  'model:export': nullable(exportResult),
   'model:import': nullable(modelInfo),
   'model:choose-folder': nullable(modelList),
   'training:checkpoint': nullable(checkpointInfo),
@@ -73,5 +80,6 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'run:history': array(trainingEvent),
   'run:star': runInfo,
   'run:delete': nul,
+  'run:export': nullable(exportResult),
   'data:choose': nullable(datasetInfo),
 };

@@ -5,6 +5,7 @@ import type { TrainConfig } from './config.ts';
 import type { TrainingEvent } from './events.ts';
 import { ValidationError, array, bool, int, literal, nullable, num, object, str } from './guard.ts';
 import type { Guard } from './guard.ts';
+import { exportFormat, folderPath, type ExportFormat } from './models.ts';
 import { presetOf } from './network.ts';
 import { trainConfig } from './validate.ts';
 
@@ -60,6 +61,12 @@ export interface StarRunArg {
   id: string;
   starred: boolean;
 }
+/** A kept run's final weights, exported as a model is (see ExportModelArg). */
+export interface ExportRunArg {
+  id: string;
+  folder: string | null;
+  format: ExportFormat;
+}
 
 /** The worker's ids: "run-" + a base-36 time + "-" + a counter. Safe as a folder name. */
 export const RUN_ID = /^run-[0-9a-z]{1,16}-[0-9]{1,9}$/;
@@ -97,10 +104,19 @@ export const runInfo: Guard<RunInfo> = object({
 export const runList: Guard<RunList> = object({ folder: str(4096), runs: array(runInfo, 10_000) });
 export const runIdArg: Guard<RunIdArg> = object({ id: runId });
 export const starRunArg: Guard<StarRunArg> = object({ id: runId, starred: bool });
+export const exportRunArg: Guard<ExportRunArg> = object({
+  id: runId,
+  folder: nullable(folderPath),
+  format: exportFormat,
+});
 
 /** "Tutorial CNN", "Standard NN", … or "Custom network". */
 export const runName = (config: TrainConfig): string =>
   presetOf(config.network)?.name ?? 'Custom network';
+
+/** A run as a file or folder name: "Tutorial CNN 2026-12-01 09-30" (its start, UTC). */
+export const runTitle = (r: Pick<RunInfo, 'config' | 'startedAt'>): string =>
+  `${runName(r.config)} ${r.startedAt.slice(0, 16).replace('T', ' ').replace(':', '-')}`;
 
 /**
  * The events Compare needs of a run: its start, every batch and epoch, and how it ended — not

@@ -23,7 +23,7 @@ import {
   type CheckpointMeta,
   type EpochRecord,
 } from '../library/checkpoint-files.ts';
-import { modelJsonText } from '../library/library.ts';
+import { modelJsonText } from '../library/model-json.ts';
 import {
   MODEL_JSON,
   ModelFileError,

@@ -1,6 +1,20 @@
 // The centre column's Runs and Compare tabs, as a test drives them.
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** Fills an open export form: the format, the typed folder, Export. */
+export async function exportThrough(
+  scope: Locator,
+  format: 'tfjs' | 'onnx',
+  folder: string,
+): Promise<void> {
+  const form = scope.getByTestId('export-form');
+  await expect(form.getByTestId('export-tfjs')).toBeFocused();
+  await form.getByTestId(`export-${format}`).check();
+  await form.getByTestId('export-path').fill(folder);
+  await form.getByTestId('btn-export-submit').click();
+  await expect(form).toHaveCount(0);
+}
+
 export class RunsPage {
   readonly rows: Locator;
   readonly compareButton: Locator;
@@ -28,6 +42,12 @@ export class RunsPage {
 
   async tick(id: string): Promise<void> {
     await this.row(id).getByTestId('run-compare').check();
+  }
+
+  /** Exports a run from its row (browser mode: the folder is typed). */
+  async exportRun(id: string, format: 'tfjs' | 'onnx', folder: string): Promise<void> {
+    await this.row(id).getByTestId('btn-export-run').click();
+    await exportThrough(this.row(id), format, folder);
   }
 
   async show(id: string): Promise<void> {

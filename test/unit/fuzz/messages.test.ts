@@ -39,7 +39,8 @@ const VALID_ARGS: Record<string, unknown> = {
   'model:save': { name: 'digits', overwrite: false },
   'model:load': { name: 'digits' },
   'model:rename': { from: 'a', to: 'b' },
-  'model:export': { name: 'digits', folder: '/tmp/x' },
+  'model:export': { name: 'digits', folder: '/tmp/x', format: 'onnx' },
+  'run:export': { id: 'run-abc-1', folder: null, format: 'tfjs' },
   'model:import': { folder: null },
   'model:choose-folder': { folder: '/tmp' },
 };

@@ -245,7 +245,8 @@ describe('the browser client under fuzzing', () => {
       ['model:list', { folder: '/m', models: [model] }],
       ['model:save', model],
       ['model:predict', { probabilities: Array.from({ length: 10 }, () => 0.1) }],
-      ['model:export', { dir: '/x' }],
+      ['model:export', { path: '/x', format: 'tfjs' }],
+      ['run:export', { path: '/x.onnx', format: 'onnx' }],
       ['training:checkpoint', null],
     ];
     const reply = fc

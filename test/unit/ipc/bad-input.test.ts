@@ -56,9 +56,10 @@ describe('model channels', () => {
       name: 'digits v2',
       overwrite: false,
     });
-    assert.deepEqual(parseInvoke('model:export', { name: 'a', folder: null }).arg, {
+    assert.deepEqual(parseInvoke('model:export', { name: 'a', folder: null, format: 'onnx' }).arg, {
       name: 'a',
       folder: null,
+      format: 'onnx',
     });
     assert.equal(parseInvoke('model:list', null).channel, 'model:list');
     assert.equal(
@@ -91,8 +92,18 @@ describe('model channels', () => {
     refused('model:save', { name: 'a' }, /overwrite: missing/);
     refused('model:save', { name: 'a', overwrite: 'yes' }, /overwrite: expected true or false/);
     refused('model:load', { name: 'a', dir: '/etc' }, /^model:load: dir: unknown field$/);
-    refused('model:export', { name: 'a', folder: 42 }, /folder: expected a string, got number/);
-    refused('model:export', { name: 'a', folder: '' }, /folder: the folder path is empty/);
+    refused(
+      'model:export',
+      { name: 'a', folder: 42, format: 'tfjs' },
+      /folder: expected a string, got number/,
+    );
+    refused('model:export', { name: 'a', folder: null, format: 'pb' }, /format/);
+    refused('run:export', { id: '../x', folder: null, format: 'onnx' }, /id: not a run id/);
+    refused(
+      'model:export',
+      { name: 'a', folder: '', format: 'tfjs' },
+      /folder: the folder path is empty/,
+    );
     refused('model:import', { folder: '/tmp/\0x' }, /folder: the folder path contains a NUL/);
     refused('model:import', { folder: 'x'.repeat(5000) }, /longer than 4096 characters/);
     refused('model:list', {}, /^model:list: expected null$/);

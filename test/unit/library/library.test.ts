@@ -189,13 +189,19 @@ describe('ModelLibrary', () => {
     await saveRealModel(lib.dirOf('mine'), 4, 'mine');
     const out = join(root, `out-${n}`);
     await mkdir(out);
-    const { dir } = await lib.exportTo('mine', out);
+    const { path: dir, format } = await lib.exportTo('mine', out, 'tfjs');
     assert.equal(dir, join(out, 'mine'));
+    assert.equal(format, 'tfjs');
     const copy = await readModelFolder(dir);
     const original = await readModelFolder(lib.dirOf('mine'));
     assert.deepEqual(new Uint8Array(copy.weightData), new Uint8Array(original.weightData));
-    assert.equal(await codeOf(lib.exportTo('mine', out)), 'NAME_TAKEN');
+    assert.equal(await codeOf(lib.exportTo('mine', out, 'tfjs')), 'NAME_TAKEN');
     assert.deepEqual(await readdir(out), ['mine']);
+    // The same model as one ONNX file beside it, which is not replaced either.
+    const onnx = await lib.exportTo('mine', out, 'onnx');
+    assert.deepEqual(onnx, { path: join(out, 'mine.onnx'), format: 'onnx' });
+    assert.equal(await codeOf(lib.exportTo('mine', out, 'onnx')), 'NAME_TAKEN');
+    assert.deepEqual((await readdir(out)).sort(), ['mine', 'mine.onnx']);
   });
 
   test('import checks everything first, normalises to one weights.bin, and picks a free name', async () => {

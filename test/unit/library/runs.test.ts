@@ -5,10 +5,13 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { metaOf } from '../../../src/library/model-files.ts';
+import { readModelFolder } from '../../../src/library/model-folder.ts';
 import { RUN_JSON, RunStore } from '../../../src/library/runs.ts';
 import { DEFAULT_CONFIG } from '../../../src/shared/config.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { RUNS_KEPT, type RunInfo } from '../../../src/shared/runs.ts';
+import { saveRealModel } from './model-fixture.ts';
 
 let root: string;
 before(async () => {
@@ -92,4 +95,26 @@ test('no runs folder yet lists nothing; a bad id is refused before touching the 
   const store = new RunStore(join(root, 'none'));
   assert.deepEqual(await store.list(), []);
   assert.throws(() => store.dirOf('../x'), /not a run id/);
+});
+
+test("a run's weights export under the run's name, as a folder or an ONNX file; a failed run's do not", async () => {
+  const store = new RunStore(join(root, 'export'));
+  const run = info(7, { hasWeights: true });
+  await saveRealModel(store.dirOf(run.id), 5, 'kept'); // the worker writes these when a run ends
+  await store.keep(run, events(run.id));
+  const out = await mkdtemp(join(tmpdir(), 'cnn-run-export-'));
+  const folder = await store.exportTo(run.id, out, 'tfjs');
+  assert.deepEqual(folder, { path: join(out, 'Tutorial CNN 2026-11-30 00-07'), format: 'tfjs' });
+  const onnx = await store.exportTo(run.id, out, 'onnx');
+  assert.equal(onnx.path, join(out, 'Tutorial CNN 2026-11-30 00-07.onnx'));
+  const copy = await readModelFolder(folder.path);
+  const original = await readModelFolder(store.dirOf(run.id));
+  assert.deepEqual(new Uint8Array(copy.weightData), new Uint8Array(original.weightData));
+  assert.equal(metaOf(copy.meta).name, 'Tutorial CNN 2026-11-30 00-07');
+
+  const failed = info(8, { status: 'failed' });
+  await store.keep(failed, events(failed.id));
+  await assert.rejects(store.exportTo(failed.id, out, 'onnx'), /failed, so it has no weights/);
+  assert.equal((await readdir(out)).length, 2);
+  await rm(out, { recursive: true, force: true });
 });

@@ -161,7 +161,7 @@ describe('saved models through the worker', () => {
         ['model:load', { name }],
         ['model:delete', { name }],
         ['model:rename', { from: 'real', to: name }],
-        ['model:export', { name, folder: root }],
+        ['model:export', { name, folder: root, format: 'tfjs' }],
       ] as const)
         assert.equal(err(await dispatch(channel, arg)).code, 'BAD_REQUEST', `${channel} ${name}`);
     }
@@ -185,14 +185,25 @@ describe('saved models through the worker', () => {
 
     const out = join(root, 'exported');
     await mkdir(out);
-    assert.deepEqual(ok(await dispatch('model:export', { name: 'renamed', folder: out })), {
-      dir: join(out, 'renamed'),
-    });
-    const relative = err(await dispatch('model:export', { name: 'renamed', folder: 'exported' }));
+    assert.deepEqual(
+      ok(await dispatch('model:export', { name: 'renamed', folder: out, format: 'tfjs' })),
+      { path: join(out, 'renamed'), format: 'tfjs' },
+    );
+    assert.deepEqual(
+      ok(await dispatch('model:export', { name: 'renamed', folder: out, format: 'onnx' })),
+      { path: join(out, 'renamed.onnx'), format: 'onnx' },
+    );
+    const relative = err(
+      await dispatch('model:export', { name: 'renamed', folder: 'exported', format: 'onnx' }),
+    );
     assert.equal(relative.code, 'BAD_REQUEST');
     assert.match(relative.message, /not a full path/);
     const missing = err(
-      await dispatch('model:export', { name: 'renamed', folder: join(root, 'nope') }),
+      await dispatch('model:export', {
+        name: 'renamed',
+        folder: join(root, 'nope'),
+        format: 'tfjs',
+      }),
     );
     assert.equal(missing.code, 'NOT_FOUND');
     const imported = ok<ModelInfo>(
@@ -235,7 +246,7 @@ describe('saved models through the worker', () => {
   test('export and import are refused by a dispatcher without a folder picker', async () => {
     const bare = createDispatcher(host);
     assert.equal(
-      err(await bare('model:export', { name: 'real', folder: root })).code,
+      err(await bare('model:export', { name: 'real', folder: root, format: 'tfjs' })).code,
       'BAD_REQUEST',
     );
     assert.equal(err(await bare('model:import', { folder: null })).code, 'BAD_REQUEST');

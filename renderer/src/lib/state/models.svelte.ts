@@ -3,8 +3,9 @@
 // errors arrive as envelopes and are shown in the panel, never thrown.
 import type { InvokeArg, InvokeChannel, InvokeResult, Result } from '$shared/contract.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
-import type { CheckpointInfo, ModelInfo } from '$shared/models.ts';
+import type { CheckpointInfo, ExportFormat, ModelInfo } from '$shared/models.ts';
 import { onConnect, type StudioClient } from '../client.ts';
+import { exportedText } from './models.ts';
 
 export type ModelAction =
   'list' | 'save' | 'load' | 'rename' | 'delete' | 'export' | 'import' | 'folder' | 'resume';
@@ -126,9 +127,9 @@ export class ModelsState {
   }
 
   /** `folder` is null on the desktop (main shows a dialog) and a typed path in a browser. */
-  async exportModel(name: string, folder: string | null): Promise<boolean> {
-    const r = await this.#do('export', 'model:export', { name, folder }, { model: name });
-    if (r.ok && r.value !== null) this.notice = `Exported "${name}" to ${r.value.dir}.`;
+  async exportModel(name: string, folder: string | null, format: ExportFormat): Promise<boolean> {
+    const r = await this.#do('export', 'model:export', { name, folder, format }, { model: name });
+    if (r.ok && r.value !== null) this.notice = exportedText(`"${name}"`, r.value);
     return r.ok && r.value !== null;
   }
 

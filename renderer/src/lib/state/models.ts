@@ -4,6 +4,7 @@ import {
   MODEL_NAME_MAX,
   sameModelName,
   type CheckpointInfo,
+  type ExportResult,
   type ModelInfo,
 } from '$shared/models.ts';
 import { plural } from './derive.ts';
@@ -15,6 +16,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /** "24 Nov 2026, 18:08" in the user's locale; "date unknown" when missing or invalid. */
+/** Says where an export went: "Exported "digits" as an ONNX file: /home/me/digits.onnx." */
+export function exportedText(what: string, r: ExportResult): string {
+  return `Exported ${what} as ${r.format === 'onnx' ? 'an ONNX file' : 'a TensorFlow.js folder'}: ${r.path}.`;
+}
+
 export function formatDate(iso: string | null, locale?: string): string {
   if (iso === null) return 'date unknown';
   const d = new Date(iso);

@@ -4,7 +4,9 @@ import type { TrainConfig } from '$shared/config.ts';
 import type { ErrorEnvelope } from '$shared/errors.ts';
 import type { TrainingEvent } from '$shared/events.ts';
 import { presetById } from '$shared/network.ts';
-import { MAX_COMPARE, type RunInfo } from '$shared/runs.ts';
+import type { ExportFormat } from '$shared/models.ts';
+import { MAX_COMPARE, runName, type RunInfo } from '$shared/runs.ts';
+import { exportedText, formatDate } from './models.ts';
 import { onConnect, type StudioClient } from '../client.ts';
 import type { Studio } from './run.svelte.ts';
 
@@ -20,6 +22,8 @@ export class RunsState {
   /** The run an action failed for, so the message shows beside it (null: the list itself). */
   errorRun: string | null = $state(null);
   busy: string | null = $state(null);
+  /** What the last action did, said once (e.g. where an export went). */
+  notice: string | null = $state(null);
   /** Runs chosen for Compare, in the order chosen. */
   compared: string[] = $state.raw([]);
   /** Their curves (run:history), by run id. */
@@ -46,6 +50,11 @@ export class RunsState {
   constructor(api: StudioClient, studio: Studio) {
     this.#api = api;
     this.#studio = studio;
+  }
+
+  /** The desktop app asks for folders with a dialog; a browser types them. */
+  get desktop(): boolean {
+    return this.#api.mode === 'electron';
   }
 
   attach(): () => void {
@@ -84,6 +93,16 @@ export class RunsState {
       this.#api.invoke('run:star', { id: run.id, starred: !run.starred }),
     );
     if (r !== null) this.runs = this.runs.map((x) => (x.id === run.id ? r.value : x));
+  }
+
+  /** `folder`: null on the desktop (a dialog), a typed path in a browser. True when written. */
+  async exportRun(run: RunInfo, folder: string | null, format: ExportFormat): Promise<boolean> {
+    const r = await this.#act(run.id, () =>
+      this.#api.invoke('run:export', { id: run.id, folder, format }),
+    );
+    if (r === null || r.value === null) return false;
+    this.notice = exportedText(`${runName(run.config)} of ${formatDate(run.startedAt)}`, r.value);
+    return true;
   }
 
   async remove(id: string): Promise<void> {
@@ -190,6 +209,7 @@ export class RunsState {
     fn: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorEnvelope }>,
   ): Promise<{ value: T } | null> {
     this.busy = id;
+    this.notice = null;
     try {
       const r = await fn();
       if (r.ok) {
