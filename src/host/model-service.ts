@@ -5,7 +5,8 @@ import { ModelLibrary } from '../library/library.ts';
 import { readHistory, writeHistory } from '../library/runs.ts';
 import { readCheckpointInfo } from '../library/checkpoint-files.ts';
 import { libraryError, storageError } from '../library/errors.ts';
-import { EnvelopeError } from '../shared/errors.ts';
+import { EnvelopeError, envelope } from '../shared/errors.ts';
+import { ModelFileError } from '../library/model-files.ts';
 import type { Result } from '../shared/contract.ts';
 import type {
   CheckpointInfo,
@@ -127,11 +128,21 @@ export class ModelService {
       const lib = this.lib();
       const source = await picker.importFolder(folder);
       if (source === null) return null;
-      // The worker builds it first, as loading would: a model that cannot be loaded is refused
+      // The worker builds it too, as loading would: a model that cannot be loaded is refused
       // here, not discovered later in the list.
-      const check = await this.host.request({ type: 'check-model', dir: source });
-      if (!check.ok) throw new EnvelopeError(check.error);
-      return lib.exclusive(() => lib.importFrom(source));
+      const verify = async (dir: string): Promise<void> => {
+        const check = await this.host.request({ type: 'check-model', dir });
+        if (!check.ok) throw new EnvelopeError(check.error);
+      };
+      return lib.exclusive(() =>
+        lib.importFrom(source, verify).catch((e: unknown) => {
+          // Worded as the worker words its own refusals of the same folder.
+          if (!(e instanceof ModelFileError)) throw e;
+          throw new EnvelopeError(
+            envelope('BAD_MODEL', `Cannot import the model: ${e.problem}.`, e.file),
+          );
+        }),
+      );
     });
   }
 

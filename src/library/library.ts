@@ -26,6 +26,7 @@ import { MODEL_JSON, ModelFileError, metaOf } from './model-files.ts';
 import { readModelFolder, readModelJson, weightBytesOnDisk } from './model-folder.ts';
 import { modelFolderFiles } from './model-json.ts';
 import { exportModelFiles } from './export.ts';
+import { adoptTopology } from './foreign-model.ts';
 import { networkOf } from './topology-spec.ts';
 
 /** A usable model name made from any folder name (imports): bad characters become "-". */
@@ -99,6 +100,8 @@ export class ModelLibrary {
         config,
         epochsTrained: meta.epochsTrained,
         testAccuracy: meta.testAccuracy,
+        network,
+        changes: meta.importChanges,
         bytes,
         problem:
           bytes === json.expectedBytes
@@ -114,6 +117,8 @@ export class ModelLibrary {
         config: null,
         epochsTrained: null,
         testAccuracy: null,
+        network: null,
+        changes: [],
         bytes: 0,
         problem: e.problem,
       };
@@ -168,12 +173,22 @@ export class ModelLibrary {
 
   /**
    * Copies a model folder into the library after checking all of it (model.json, manifest paths,
-   * byte lengths, shapes, finite weights). The copy is normalised to one weights.bin. The name
-   * comes from its metadata or folder name, made unique with " (2)", " (3)"...
+   * byte lengths, shapes, finite weights, a network the editor can express), then `verify` (the
+   * worker builds it). A model from elsewhere is adopted first (./foreign-model.ts): what changed
+   * is kept in its metadata and shown. The copy is normalised to one weights.bin. The name comes
+   * from its metadata or folder name, made unique with " (2)", " (3)"...
    */
-  async importFrom(folder: string): Promise<ModelInfo> {
+  async importFrom(
+    folder: string,
+    verify: (dir: string) => Promise<void> = async () => {},
+  ): Promise<ModelInfo> {
     const source = resolve(folder);
-    const files = await readModelFolder(source);
+    const read = await readModelFolder(source);
+    const { topology, changes } = adoptTopology(read.modelTopology);
+    networkOf(topology, join(source, MODEL_JSON)); // the first layer it cannot use, by name
+    await verify(source);
+    const files = { ...read, modelTopology: topology };
+    const imported = changes.length === 0 ? {} : { imported: { from: basename(source), changes } };
     const base = nameFrom(metaOf(files.meta).name ?? basename(source));
     let name = base;
     for (let i = 2; (await this.find(name)) !== null; i++) {
@@ -182,7 +197,7 @@ export class ModelLibrary {
     }
     await writeDirAtomic(
       this.dirOf(name),
-      modelFolderFiles(files, { ...(files.meta ?? {}), name }),
+      modelFolderFiles(files, { ...(files.meta ?? {}), ...imported, name }),
       {
         ...this.atomic,
         exclusive: true,

@@ -196,7 +196,8 @@ export function checkTopology(topology: Record<string, unknown>, file: string): 
   const cfg = (l: unknown): Record<string, unknown> =>
     isPlainObject(l) && isPlainObject(l['config']) ? l['config'] : {};
   const declared = layers
-    .map((l) => cfg(l)['batch_input_shape'] ?? cfg(l)['batchInputShape'])
+    // Keras 2 and tfjs say batch_input_shape; Keras 3's InputLayer says batch_shape.
+    .map((l) => cfg(l)['batch_input_shape'] ?? cfg(l)['batchInputShape'] ?? cfg(l)['batch_shape'])
     .find((s) => s !== undefined);
   if (declared !== undefined) checkInputShape(declared, file);
   const last = layers.at(-1);
@@ -303,6 +304,8 @@ export function metaOf(meta: Record<string, unknown> | null): {
   testAccuracy: number | null;
   /** The data it was trained on: its name and class names (null: the bundled MNIST). */
   dataset: { name: string; classNames: string[] } | null;
+  /** What importing changed to make it usable here (see foreign-model.ts). */
+  importChanges: string[];
 } {
   const m = meta ?? {};
   const text = (v: unknown, max = 200): string | null =>
@@ -318,6 +321,7 @@ export function metaOf(meta: Record<string, unknown> | null): {
     epochsTrained: num(m['epochsTrained']),
     testAccuracy: num(m['testAccuracy']),
     dataset: datasetOf(m['dataset']),
+    importChanges: importChangesOf(m['imported']),
   };
 }
 
@@ -327,4 +331,11 @@ function datasetOf(v: unknown): { name: string; classNames: string[] } | null {
   if (typeof name !== 'string' || name.length > 200 || !Array.isArray(classNames)) return null;
   if (!classNames.every((c): c is string => typeof c === 'string' && c.length <= 40)) return null;
   return { name, classNames };
+}
+
+function importChangesOf(v: unknown): string[] {
+  const changes = isPlainObject(v) ? v['changes'] : null;
+  return Array.isArray(changes)
+    ? changes.filter((c): c is string => typeof c === 'string' && c.length <= 500).slice(0, 20)
+    : [];
 }

@@ -2,6 +2,7 @@
 // checkpoint offers, and the guards for the model:* requests. Plain data only: imports nothing
 // outside src/shared.
 import type { TrainConfig } from './config.ts';
+import type { NetworkSpec } from './network.ts';
 import { ValidationError, bool, literal, nullable, object, str, type Guard } from './guard.ts';
 
 export const MODEL_NAME_MAX = 64;
@@ -27,6 +28,10 @@ export interface ModelInfo {
   config: TrainConfig | null;
   epochsTrained: number | null;
   testAccuracy: number | null;
+  /** Its network, read from its topology; null when that cannot be read (see problem). */
+  network: NetworkSpec | null;
+  /** What importing changed to make a model from elsewhere usable, each in a sentence. */
+  changes: string[];
   /** Size of its weights on disk. */
   bytes: number;
   /** Why it cannot be loaded, when that shows without reading the weights; null if it looks fine. */

@@ -23,6 +23,7 @@ import {
 } from './validate.ts';
 import type { WorkerStatus } from './worker-protocol.ts';
 import { runInfo, runList } from './runs.ts';
+import { networkSpec } from './network-validate.ts';
 
 const path = str(4096);
 const exportResult: Guard<ExportResult> = object({ path, format: literal(...EXPORT_FORMATS) });
@@ -41,6 +42,8 @@ export const modelInfo: Guard<ModelInfo> = object({
   config: nullable(trainConfig),
   epochsTrained: nullable(num(0)),
   testAccuracy: nullable(num()),
+  network: nullable(networkSpec()),
+  changes: array(str(500), 20),
   bytes: num(0),
   problem: nullable(str(MAX_ERROR_MESSAGE)),
 });

@@ -4,6 +4,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { basename, join } from 'node:path';
 import { networkOf } from '../library/topology-spec.ts';
+import { adoptTopology } from '../library/foreign-model.ts';
+import { readModelFolder } from '../library/model-folder.ts';
 import {
   readCheckpoint,
   type BatchRecord,
@@ -13,7 +15,7 @@ import {
 } from '../library/checkpoint-files.ts';
 import { libraryError, storageError } from '../library/errors.ts';
 import { MODEL_JSON, ModelFileError, metaOf } from '../library/model-files.ts';
-import { disposeModel, loadModelFolder } from '../model/load.ts';
+import { buildFromFiles, disposeModel, loadModelFolder } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import { EnvelopeError, envelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
@@ -37,9 +39,11 @@ export interface Trained {
 /** Builds the model in `dir` exactly as loading would, then frees it: import's proof. */
 export async function checkModelFolder(dir: string): Promise<null> {
   try {
-    const { model, files } = await loadModelFolder(dir);
-    disposeModel(model);
+    // As the library will keep it: adopted (a foreign model's softmax left to the app).
+    const read = await readModelFolder(dir);
+    const files = { ...read, modelTopology: adoptTopology(read.modelTopology).topology };
     networkOf(files.modelTopology, join(dir, MODEL_JSON));
+    disposeModel(await buildFromFiles(files, dir));
   } catch (e) {
     throw badModel(e, 'import the model');
   }

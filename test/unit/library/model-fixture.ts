@@ -206,12 +206,19 @@ export const BUILD_FAILS = {
   tamper: { json: (j) => void (layerNamed(j, 'conv1').config.use_bias = false) } as Tamper,
 };
 
-/** Folders that the file checks alone once let through into the library by import. */
+/**
+ * Folders that the file checks alone once let through into the library by import. Import now
+ * reads the network first, so the first two are refused by the layer they name.
+ */
 export const UNBUILDABLE: { what: string; message: RegExp; tamper: Tamper }[] = [
-  { what: 'a layer without the bias its weights have', ...BUILD_FAILS },
+  {
+    what: 'a layer without the bias its weights have',
+    message: /^layer "conv1" \("Conv2D"\) has no bias, which the editor cannot express\.$/,
+    tamper: BUILD_FAILS.tamper,
+  },
   {
     what: 'a layer class tfjs does not know',
-    message: /cannot be built \(Unknown layer: NoSuchLayer/,
+    message: /^layer "fc1" \("NoSuchLayer"\) is a kind of layer CNN Studio cannot build/,
     tamper: { json: (j) => void (layerNamed(j, 'fc1').class_name = 'NoSuchLayer') },
   },
   {

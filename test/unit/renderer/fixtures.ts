@@ -101,6 +101,8 @@ export const MODEL_INFO: ModelInfo = {
   config: null,
   epochsTrained: 1,
   testAccuracy: 0.9,
+  network: null,
+  changes: [],
   bytes: 12_800_000,
   problem: null,
 };

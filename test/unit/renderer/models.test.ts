@@ -19,6 +19,8 @@ const model: ModelInfo = {
   config: DEFAULT_CONFIG,
   epochsTrained: 10,
   testAccuracy: 0.9912,
+  network: DEFAULT_CONFIG.network,
+  changes: [],
   bytes: 12_796_424,
   problem: null,
 };

@@ -26,10 +26,10 @@ export class ModelsState {
   loaded: string | null = $state(null);
 
   readonly #api: StudioClient;
-  readonly #loaded: () => Promise<void>;
+  readonly #loaded: (info: ModelInfo) => Promise<void>;
 
   /** `loaded` redraws the window after a model was loaded (its run is now the one shown). */
-  constructor(api: StudioClient, loaded: () => Promise<void> = async () => {}) {
+  constructor(api: StudioClient, loaded: (info: ModelInfo) => Promise<void> = async () => {}) {
     this.#api = api;
     this.#loaded = loaded;
   }
@@ -103,7 +103,7 @@ export class ModelsState {
     if (r.ok) {
       this.loaded = r.value.name;
       this.notice = `Loaded "${r.value.name}": draw a digit to try it.`;
-      await this.#loaded();
+      await this.#loaded(r.value);
     }
   }
 
@@ -136,7 +136,11 @@ export class ModelsState {
   async importModel(folder: string | null): Promise<boolean> {
     const r = await this.#do('import', 'model:import', { folder });
     if (r.ok && r.value !== null) {
-      this.notice = `Imported "${r.value.name}".`;
+      const changes = r.value.changes;
+      this.notice =
+        changes.length === 0
+          ? `Imported "${r.value.name}".`
+          : `Imported "${r.value.name}"; to use it here, ${changes.join('; ')}.`;
       await this.refreshList();
     }
     return r.ok && r.value !== null;

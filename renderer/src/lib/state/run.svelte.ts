@@ -194,6 +194,14 @@ export class Studio {
     return this.#api.mode === 'electron';
   }
 
+  /**
+   * After a model was loaded: with no run history to take settings from (a model imported from
+   * elsewhere), the layer strip shows the model's own network, as its weights have it.
+   */
+  adoptNetwork(network: NetworkSpec | null): void {
+    if (network !== null && this.view.config === null) this.network = network;
+  }
+
   /** Trains on the bundled MNIST, or on a folder (desktop: null asks with a dialog). */
   async chooseData(bundled: boolean, folder: string | null): Promise<boolean> {
     this.dataError = null;
