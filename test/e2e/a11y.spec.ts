@@ -93,6 +93,13 @@ test('the models panel: saved model, rename, delete question, an error', async (
   await checkSchemes(studio.page, 'replace question');
   await studio.page.keyboard.press('Escape');
 
+  await row.getByTestId('btn-export-model').click();
+  await expect(row.getByTestId('export-form')).toBeVisible();
+  await checkSchemes(studio.page, 'export form');
+  await studio.page.keyboard.press('Escape');
+  await expect(row.getByTestId('export-form')).toHaveCount(0);
+  await expect(row.getByTestId('btn-export-model')).toBeFocused();
+
   await row.getByTestId('btn-delete-model').click();
   await checkSchemes(studio.page, 'delete question');
   await row.getByTestId('btn-confirm-delete').click();
