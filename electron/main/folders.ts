@@ -31,7 +31,7 @@ export function dialogFolders(window: () => BrowserWindow | null): FolderPicker 
       }),
     importFolder: (typed) =>
       ask(typed, {
-        title: 'Import a model folder (with model.json and weights.bin)',
+        title: 'Import a model folder (model.json and its weight files)',
         buttonLabel: 'Import',
         properties: ['openDirectory'],
       }),
