@@ -16,6 +16,8 @@ import { encodeModel, type OnnxModel } from './onnx-schema.ts';
 export const ONNX_IR_VERSION = 7;
 export const ONNX_OPSET = 13;
 export const ONNX_PRODUCER = 'CNN Studio';
+/** The exporter's own version: raised when the graph it writes changes. */
+export const ONNX_PRODUCER_VERSION = '1';
 
 /** Each Conv2D and Dense layer's kernel and bias, in layer order, found by the layer's name. */
 export function layerWeightsOf(files: ModelFiles, file: string): LayerWeights[] {
@@ -72,7 +74,7 @@ export function onnxBytes(files: ModelFiles, dir: string, title: string): Uint8A
   const model: OnnxModel = {
     irVersion: ONNX_IR_VERSION,
     producerName: ONNX_PRODUCER,
-    producerVersion: '1',
+    producerVersion: ONNX_PRODUCER_VERSION,
     docString: `${title}: a network trained in CNN Studio on ${data.name}.`,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     graph,
