@@ -1,6 +1,6 @@
 // Measures one engine in this process (engines are process-global): dataset parse time, training
 // images/s at batch 50 after warm-up, inference images/s at batch 1000 over the 10 000 test
-// images, and tf.memory().numTensors + process RSS per epoch over a multi-epoch run of the app's
+// images, the explain (saliency + occlusion) time, and tf.memory().numTensors + process RSS per epoch over a multi-epoch run of the app's
 // own fit loop (src/training/trainer.ts). Prints JSON lines; run by bench.ts once per engine.
 //   bench-engine.ts <engine> [--quick] [--memory-epochs N] [--memory-images N]
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +14,7 @@ import { RunControl } from '../training/control.ts';
 import { trainStep } from '../training/step.ts';
 import { train } from '../training/trainer.ts';
 import { machine, median } from './bench-util.ts';
+import { explain } from '../worker/explain.ts';
 import { batchShape, IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 
 const engine = process.argv[2] as EngineName;
@@ -103,6 +104,27 @@ out({
   unit: 'images/s',
   batch: 1000,
   runs: inferRates,
+});
+
+// "Why this prediction" on the tutorial network, idle: saliency and occlusion for one test image
+// (the budget is 300 ms), as the worker computes them.
+const whyRuns: number[] = [];
+for (let i = 0; i < (quick || engine === 'cpu' ? 3 : 12); i++) {
+  const image = Float32Array.from(
+    data.test.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS),
+    (p) => p / 255,
+  );
+  const t0 = performance.now();
+  await explain(model, image, null);
+  if (i > 1) whyRuns.push(performance.now() - t0); // the first two build kernels and caches
+}
+out({
+  name: 'explain',
+  value: Math.round(median(whyRuns)),
+  unit: 'ms',
+  p95: Math.round([...whyRuns].sort((a, b) => a - b)[Math.ceil(whyRuns.length * 0.95) - 1] ?? NaN),
+  target: 300,
+  note: 'saliency + occlusion (144 occluded copies in one batch) of one image, tutorial network, idle',
 });
 
 // Memory over a multi-epoch run of the real fit loop (with its per-epoch test evaluation).

@@ -72,6 +72,8 @@ async function route(
       return host.request({ type: 'predict', pixels: r.arg });
     case 'model:inspect':
       return host.request({ type: 'inspect', pixels: r.arg });
+    case 'model:explain':
+      return host.request({ type: 'explain', ...r.arg });
     case 'data:test-images':
       return host.request({ type: 'test-images', indices: r.arg.indices });
     case 'model:list':

@@ -3,7 +3,13 @@
 import type { TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
-import type { Inspection, Prediction, WorkerStatus } from './worker-protocol.ts';
+import type {
+  ExplainArg,
+  Explanation,
+  Inspection,
+  Prediction,
+  WorkerStatus,
+} from './worker-protocol.ts';
 import type {
   CheckpointInfo,
   ChooseFolderArg,
@@ -29,6 +35,8 @@ export interface InvokeChannels {
   'model:predict': [Float32Array, Prediction];
   /** predict plus the conv1 [28,28,32] and conv2 [14,14,64] feature maps of the drawing. */
   'model:inspect': [Float32Array, Inspection];
+  /** Why: the saliency and occlusion maps of an image for one class (null: the predicted one). */
+  'model:explain': [ExplainArg, Explanation];
   /** Test-set images by index (1..MAX_TEST_IMAGES of them), e.g. a confusion-matrix cell's. */
   'data:test-images': [{ indices: number[] }, TestImage[]];
   /** The models folder and every model in it (see src/shared/models.ts). */
@@ -111,6 +119,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'training:status',
   'model:predict',
   'model:inspect',
+  'model:explain',
   'data:test-images',
   'model:list',
   'model:save',

@@ -2,8 +2,17 @@
 // pass every (channel, argument) pair through parseInvoke before anything reaches the host:
 // a renderer is treated as untrusted input, like any other process boundary.
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
-import { ValidationError, bool, float32Array, nul, nullable, object, type Guard } from './guard.ts';
-import { IMAGE_PIXELS } from './dataset.ts';
+import {
+  ValidationError,
+  bool,
+  float32Array,
+  int,
+  nul,
+  nullable,
+  object,
+  type Guard,
+} from './guard.ts';
+import { IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
 import { testIndices, trainConfig } from './validate.ts';
 import {
   chooseFolderArg,
@@ -36,6 +45,7 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'training:status': nul,
   'model:predict': pixels,
   'model:inspect': pixels,
+  'model:explain': object({ pixels, target: nullable(int(0, NUM_CLASSES - 1)) }),
   'data:test-images': object({ indices: testIndices }),
   'model:list': nul,
   'model:save': saveModelArg,

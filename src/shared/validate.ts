@@ -30,6 +30,7 @@ import {
 } from './guard.ts';
 import {
   MAX_TEST_IMAGES,
+  type Explanation,
   type FeatureMaps,
   type Inspection,
   type WorkerCommand,
@@ -126,6 +127,14 @@ export const inspection: Guard<Inspection> = object({
   maps: array(featureMaps, 2),
 });
 
+/** The answer to model:explain: the class explained and its two 28×28 maps. */
+export const explanation: Guard<Explanation> = object({
+  probabilities,
+  target: int(0, NUM_CLASSES - 1),
+  saliency: float32Array(IMAGE_PIXELS),
+  occlusion: float32Array(IMAGE_PIXELS),
+});
+
 /** 100 counts, row = true label, column = prediction. */
 const confusion: Guard<number[]> = (v, p) => {
   const a = array(int(0), 100)(v, p);
@@ -148,6 +157,11 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     status: object({ type: literal('status') }),
     predict: object({ type: literal('predict'), pixels: float32Array(IMAGE_PIXELS) }),
     inspect: object({ type: literal('inspect'), pixels: float32Array(IMAGE_PIXELS) }),
+    explain: object({
+      type: literal('explain'),
+      pixels: float32Array(IMAGE_PIXELS),
+      target: nullable(int(0, NUM_CLASSES - 1)),
+    }),
     'test-images': object({ type: literal('test-images'), indices: testIndices }),
     save: object({ type: literal('save'), dir: str(4096) }),
     load: object({ type: literal('load'), dir: str(4096) }),

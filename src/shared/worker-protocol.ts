@@ -22,6 +22,25 @@ export interface Inspection extends Prediction {
   maps: FeatureMaps[];
 }
 
+/** Why one image gets its answer, for one class (see src/worker/explain.ts). */
+export interface Explanation extends Prediction {
+  /** The class explained: the one asked for, or the predicted one. */
+  target: number;
+  /** d logit[target] / d pixel, 28×28, signed: where a little more ink raises (+) or lowers (−) the score. */
+  saliency: Float32Array;
+  /** 28×28: the mean drop of logit[target] when a grey square covers the pixel (negative: it rises). */
+  occlusion: Float32Array;
+}
+
+/** The occluding square: its side, how far it moves each step, and its grey (0 is background). */
+export const OCCLUSION = Object.freeze({ patch: 6, stride: 2, grey: 0.5 });
+
+/** model:explain's argument: an image and the class to explain (null: the predicted one). */
+export interface ExplainArg {
+  pixels: Float32Array;
+  target: number | null;
+}
+
 /** Most test images one data:test-images request may ask for. */
 export const MAX_TEST_IMAGES = 64;
 
@@ -34,6 +53,8 @@ export type WorkerRequest =
   | { type: 'predict'; pixels: Float32Array }
   /** predict plus the conv1 and conv2 feature maps. */
   | { type: 'inspect'; pixels: Float32Array }
+  /** Saliency and occlusion maps of an image for one class. */
+  | { type: 'explain'; pixels: Float32Array; target: number | null }
   /** Pixels and labels of test-set images by index (for a confusion-matrix cell). */
   | { type: 'test-images'; indices: number[] }
   /** Saves the current model atomically into `dir` (model.json + weights.bin). */
@@ -62,6 +83,7 @@ export interface WorkerReplies {
   stop: null;
   predict: Prediction;
   inspect: Inspection;
+  explain: Explanation;
   'test-images': TestImage[];
   save: { dir: string; bytes: number };
   load: { dir: string };

@@ -22,6 +22,7 @@ import { ProgressReporter } from '../training/progress.ts';
 import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
 import { inspect, predict, testImages } from './inspect.ts';
+import { explain } from './explain.ts';
 import { outcomeEvent } from './outcome.ts';
 import { storageError } from '../library/errors.ts';
 import type { CheckpointMeta } from '../library/checkpoint-files.ts';
@@ -130,6 +131,8 @@ export class TrainingSession {
         return predict(this.currentModel(), request.pixels);
       case 'inspect':
         return inspect(this.currentModel(), request.pixels);
+      case 'explain':
+        return explain(this.currentModel(), request.pixels, request.target);
       case 'test-images':
         return this.testImages(request.indices);
       case 'status':

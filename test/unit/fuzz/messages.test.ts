@@ -35,6 +35,7 @@ const VALID_ARGS: Record<string, unknown> = {
   'training:start': DEFAULT_CONFIG,
   'model:predict': Array.from({ length: 784 }, () => 0.5),
   'model:inspect': new Float32Array(784),
+  'model:explain': { pixels: new Float32Array(784), target: 7 },
   'data:test-images': { indices: [0, 1, 9999] },
   'model:save': { name: 'digits', overwrite: false },
   'model:load': { name: 'digits' },

@@ -6,7 +6,7 @@ import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import type { Result } from '../../../src/shared/contract.ts';
 import type { TestImage, TrainingEvent } from '../../../src/shared/events.ts';
-import type { Inspection } from '../../../src/shared/worker-protocol.ts';
+import type { Explanation, Inspection } from '../../../src/shared/worker-protocol.ts';
 
 const host = new TrainingHost({
   spawn: () => spawnSourceWorker(),
@@ -90,6 +90,25 @@ test('after a short run: an evaluation event per epoch, and inspect answers', as
       ['conv1', [28, 28, 32], 25088, true],
       ['conv2', [14, 14, 64], 12544, true],
     ],
+  );
+  // Why: the predicted class unless one is asked for, two 28×28 maps, as typed arrays.
+  const why = (await dispatch('model:explain', {
+    pixels: drawing(),
+    target: null,
+  })) as Result<Explanation>;
+  assert.ok(why.ok, JSON.stringify(why).slice(0, 300));
+  const predicted = i.value.probabilities.indexOf(Math.max(...i.value.probabilities));
+  assert.equal(why.value.target, predicted);
+  assert.ok(why.value.saliency instanceof Float32Array && why.value.saliency.length === 784);
+  assert.ok(why.value.occlusion instanceof Float32Array && why.value.occlusion.length === 784);
+  const seven = (await dispatch('model:explain', {
+    pixels: drawing(),
+    target: 7,
+  })) as Result<Explanation>;
+  assert.ok(seven.ok && seven.value.target === 7);
+  assert.equal(
+    errorOf(await dispatch('model:explain', { pixels: drawing(), target: 10 })).code,
+    'BAD_REQUEST',
   );
   const p = (await dispatch('model:predict', drawing())) as Result<{ probabilities: number[] }>;
   assert.ok(p.ok);

@@ -98,6 +98,12 @@ describe('model channels', () => {
       /folder: expected a string, got number/,
     );
     refused('model:export', { name: 'a', folder: null, format: 'pb' }, /format/);
+    refused('model:explain', { pixels: new Float32Array(784), target: 10 }, /target/);
+    refused(
+      'model:explain',
+      { pixels: new Float32Array(10), target: null },
+      /pixels: expected 784 values/,
+    );
     refused('run:export', { id: '../x', folder: null, format: 'onnx' }, /id: not a run id/);
     refused(
       'model:export',

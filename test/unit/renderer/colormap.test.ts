@@ -14,6 +14,7 @@ import {
   maxOf,
   toRgba,
 } from '../../../renderer/src/lib/viz/colormap.ts';
+import { overlayRgba } from '../../../renderer/src/lib/viz/overlay.ts';
 
 /** A 2×2×3×4 kernel whose value encodes its position: 1000y + 100x + 10i + o. */
 function kernel(): KernelSnapshot {
@@ -73,5 +74,26 @@ test('scales and legends', () => {
   assert.match(
     gradientCss(DIVERGING.dark),
     /^linear-gradient\(to right, rgb\(\d+, \d+, \d+\) 0%, .* 100%\)$/,
+  );
+});
+
+test('an overlay leaves the grey image where the map is zero and takes the map colour where it is strongest', () => {
+  const base = [0, 1, 0.5, 0.5];
+  const heat = [0, 0, 1, -1];
+  const rgba = overlayRgba(base, heat, DIVERGING.dark, 1, 'diverging');
+  assert.deepEqual([...rgba.subarray(0, 4)], [0, 0, 0, 255], 'background, no heat');
+  assert.deepEqual([...rgba.subarray(4, 8)], [255, 255, 255, 255], 'ink, no heat');
+  // Full strength: 85 % map colour (the top of the table for +1, the bottom for −1), 15 % grey.
+  const mix = (c: number) => Math.round(127.5 * 0.15 + c * 0.85);
+  const top = DIVERGING.dark.subarray(255 * 3, 256 * 3);
+  const bottom = DIVERGING.dark.subarray(0, 3);
+  assert.deepEqual([...rgba.subarray(8, 11)], [...top].map(mix));
+  assert.deepEqual([...rgba.subarray(12, 15)], [...bottom].map(mix));
+  // A sequential map at half its scale: half the opacity.
+  const half = overlayRgba([0], [0.5], INFERNO, 1, 'sequential');
+  const mid = INFERNO.subarray(128 * 3, 129 * 3);
+  assert.deepEqual(
+    [...half.subarray(0, 3)],
+    [...mid].map((c) => Math.round(c * 0.425)),
   );
 });
