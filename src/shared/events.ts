@@ -117,6 +117,12 @@ export type TrainingEvent =
       matrix: number[];
       /** Per cell (same layout), up to CELL_SAMPLES test-set indices; fetch pixels with data:test-images. */
       samples: number[][];
+      /**
+       * Every evaluated test index, grouped by cell in cell order (cell 0's, then cell 1's, …;
+       * `matrix` gives each group's length), so a cell's images can be paged through. Absent in
+       * runs kept before it existed.
+       */
+      cells?: number[];
       /** Up to WORST_WRONG wrong images, most confident first, pixels included. */
       wrong: Misclassified[];
     }

@@ -142,6 +142,9 @@ const confusion: Guard<number[]> = (v, p) => {
   return a;
 };
 
+/** Most test images one evaluation lists (far above any test set the IDX checks accept). */
+const MAX_EVALUATED = 1_000_000;
+
 const cellSamples: Guard<number[][]> = (v, p) => {
   const a = array(array(int(0), CELL_SAMPLES), 100)(v, p);
   if (a.length !== 100) throw new ValidationError(p, 'expected 100 cells');
@@ -293,10 +296,13 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
         count: int(0),
         matrix: confusion,
         samples: cellSamples,
+        cells: optional(array(int(0), MAX_EVALUATED)),
         wrong: array(misclassified, WORST_WRONG),
       })(v, p);
       if (e.matrix.reduce((s, x) => s + x, 0) !== e.count)
         throw new ValidationError(`${p}.count`, 'is not the sum of the matrix');
+      if (e.cells !== undefined && e.cells.length !== e.count)
+        throw new ValidationError(`${p}.cells`, 'does not hold one index per evaluated image');
       return e;
     },
     testing: (v, p) => {

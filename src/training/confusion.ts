@@ -15,6 +15,8 @@ export interface Confusion {
   matrix: number[];
   /** Per cell, the first `cellSamples` test-set indices that landed there. */
   samples: number[][];
+  /** Every tallied index, grouped by cell in cell order (see the evaluation event). */
+  cells: number[];
   /** The most confident mistakes, most confident first (ties: lower index first). */
   wrong: Misclassified[];
 }
@@ -26,6 +28,9 @@ export class ConfusionTally {
   private readonly samples: number[][] = Array.from({ length: CLASSES * CLASSES }, () => []);
   private misses: Miss[] = [];
   private count = 0;
+  /** Each tallied image's index and cell, in the order added. */
+  private indices: number[] = [];
+  private cellOf: number[] = [];
 
   constructor(
     private readonly split: MnistSplit,
@@ -42,6 +47,8 @@ export class ConfusionTally {
       const cell = label * CLASSES + p;
       this.matrix[cell]!++;
       this.count++;
+      this.indices.push(index);
+      this.cellOf.push(cell);
       const kept = this.samples[cell]!;
       if (kept.length < this.cellSamples) kept.push(index);
       if (p !== label) this.misses.push({ index, label, predicted: p, confidence: confidence[k]! });
@@ -68,8 +75,18 @@ export class ConfusionTally {
       count: this.count,
       matrix: [...this.matrix],
       samples: this.samples.map((s) => [...s]),
+      cells: this.grouped(),
       wrong,
     };
+  }
+
+  /** A counting sort of the indices by cell: each cell's group starts where the cells before end. */
+  private grouped(): number[] {
+    const starts = new Array<number>(CLASSES * CLASSES).fill(0);
+    for (let c = 1; c < starts.length; c++) starts[c] = starts[c - 1]! + this.matrix[c - 1]!;
+    const out = new Array<number>(this.count);
+    this.cellOf.forEach((cell, k) => (out[starts[cell]!++] = this.indices[k]!));
+    return out;
   }
 
   private top(): Miss[] {

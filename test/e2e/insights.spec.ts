@@ -121,6 +121,29 @@ test('clicking a confusion-matrix cell shows its test images', async ({ app }) =
   const fullest = counts.indexOf(Math.max(...counts));
   await insights.cells.nth(fullest).click();
   await expect(insights.cellImages).toHaveCount(Math.min(24, counts[fullest]!));
+  // More than a page: every image of the cell, 24 at a time.
+  const n = counts[fullest]!;
+  const range = studio.page.getByTestId('cell-range');
+  expect(n, "the fullest of 300 test images' cells holds more than a page").toBeGreaterThan(24);
+  await expect(range).toHaveText(`1–24 of ${n}`);
+  await studio.page.getByTestId('cell-next').click();
+  await expect(range).toHaveText(`25–${Math.min(48, n)} of ${n}`);
+  await expect(insights.cellImages).toHaveCount(Math.min(24, n - 24));
+  await studio.page.getByTestId('cell-prev').click();
+  await expect(range).toHaveText(`1–24 of ${n}`);
+
+  // An image opens in the Draw tab: its true label, and the network's answer for exactly it.
+  const label = Math.floor(fullest / 10);
+  await insights.cellImages.first().click();
+  await expect(studio.page.getByTestId('insight-tab-draw')).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(studio.page.getByTestId('draw-origin')).toContainText(`labelled ${label}`);
+  await expect(insights.drawPanel).toHaveAttribute('data-settled', 'true');
+  const probabilities = await insights.probabilities();
+  expect(probabilities.indexOf(Math.max(...probabilities))).toBe(fullest % 10);
+  await insights.openTab('test');
 
   // A mistake cell, if the network made any.
   const mistake = counts.findIndex((n, i) => n > 0 && i % 11 !== 0);

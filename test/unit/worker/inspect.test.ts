@@ -152,6 +152,25 @@ test('cell samples and the worst mistakes point at the right test images', async
     assert.equal(kept.length, Math.min(ev.matrix[cell]!, 24), `cell ${cell}`);
     for (const idx of kept) assert.equal(data.test.labels[idx], Math.floor(cell / 10));
   }
+  // Every evaluated image, grouped by cell: each cell's group is its count long, starts with its
+  // samples, and holds images of the row's label, each index once.
+  const cells = ev.cells!;
+  assert.equal(cells.length, ev.count);
+  assert.deepEqual(
+    [...cells].sort((a, b) => a - b),
+    Array.from({ length: ev.count }, (_, k) => k),
+  );
+  let at = 0;
+  for (let cell = 0; cell < 100; cell++) {
+    const group = cells.slice(at, at + ev.matrix[cell]!);
+    at += ev.matrix[cell]!;
+    assert.deepEqual(group.slice(0, ev.samples[cell]!.length), ev.samples[cell], `cell ${cell}`);
+    for (const idx of group) {
+      assert.equal(data.test.labels[idx], Math.floor(cell / 10));
+      const r = await inspect(model, image(idx));
+      assert.equal(r.probabilities.indexOf(Math.max(...r.probabilities)), cell % 10, `#${idx}`);
+    }
+  }
   const wrong = ev.wrong;
   assert.ok(wrong.length > 0 && wrong.length <= 24);
   for (let k = 0; k < wrong.length; k++) {

@@ -66,6 +66,21 @@ export class Ink {
     return true;
   }
 
+  /** Paints a small grey image (values 0..max, ink bright) over the whole pad, blocky, for show. */
+  show(values: ArrayLike<number>, width: number, height: number, max: number): void {
+    const ctx = this.#ctx;
+    if (!ctx) return;
+    this.clear();
+    const [w, h] = [PAD_SIZE / width, PAD_SIZE / height];
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const g = Math.round((Math.min(max, Math.max(0, values[y * width + x]!)) / max) * 255);
+        if (g === 0) continue;
+        ctx.fillStyle = `rgb(${g}, ${g}, ${g})`;
+        ctx.fillRect(x * w, y * h, Math.ceil(w), Math.ceil(h));
+      }
+  }
+
   clear(): void {
     this.#ctx?.clearRect(0, 0, PAD_SIZE, PAD_SIZE);
     this.#last = null;

@@ -46,6 +46,8 @@ export interface EvaluationView {
   matrix: readonly number[];
   /** Per cell, test-set indices to show when it is clicked. */
   samples: readonly (readonly number[])[];
+  /** Every evaluated index, grouped by cell (null: a run kept before evaluations listed them). */
+  cells: readonly number[] | null;
   wrong: readonly Misclassified[];
 }
 
@@ -231,6 +233,7 @@ export function reduce(s: RunView, e: TrainingEvent): RunView {
           count: e.count,
           matrix: e.matrix,
           samples: e.samples,
+          cells: e.cells ?? null,
           wrong: e.wrong,
         },
       };
