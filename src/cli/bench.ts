@@ -3,14 +3,37 @@
 // reference (../shared/bench/bench_torch.py) in the same sitting and our ratios to it, then the
 // renderer/IPC figures in Chromium (test/e2e/measure-frames.ts). What cannot be measured here
 // prints a line saying why. Not part of `npm test`: tests never assert timing.
-//   npm run bench -- [--engines native,wasm,cpu] [--quick] [--no-torch] [--no-renderer]
-//                    [--memory-epochs N (0: skip)] [--memory-images N]
+//   npm run bench -- --help   (the options; runs nothing)
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { machine } from './bench-util.ts';
 import { benchTorch } from './bench-torch.ts';
 
+const USAGE = `npm run bench -- [options]: every speed figure as JSON lines, then PyTorch's in the
+same sitting and our ratios to it. Runs nothing with --help.
+
+  --engines LIST        engines to measure, comma-separated: native, wasm, cpu (default native,wasm)
+  --quick               fewer batches and images: a smoke run, not figures to quote
+  --no-torch            skip the PyTorch reference (../shared/bench/bench_torch.py)
+  --no-renderer         skip the renderer and IPC figures in Chromium
+  --memory-epochs N     epochs of the memory run (0 skips it; default 10, 2 with --quick)
+  --memory-images N     training images per epoch of the memory run (default 6000, 200 with --quick)
+  --help, -h            print this and exit`;
+
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const FLAGS = ['--quick', '--no-torch', '--no-renderer'];
+const VALUED = ['--engines', '--memory-epochs', '--memory-images'];
+for (let i = 0; i < args.length; i++) {
+  if (VALUED.includes(args[i]!)) i++;
+  else if (!FLAGS.includes(args[i]!)) {
+    console.error(`bench: unknown option ${JSON.stringify(args[i])}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const flag = args.indexOf('--engines');
 const engines = (flag >= 0 ? (args[flag + 1] ?? '') : 'native,wasm').split(',').filter(Boolean);
 const bad = engines.filter((e) => !['native', 'wasm', 'cpu'].includes(e));

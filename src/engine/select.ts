@@ -1,17 +1,18 @@
 // Chooses the tfjs backend that trains, for this whole process/thread: native TensorFlow
-// (tfjs-node, optional) > portable WebAssembly (with our training kernels) > pure JavaScript.
+// (tfjs-node-gpu, then tfjs-node, both optional: native.ts) > portable WebAssembly (with our training kernels) > pure JavaScript.
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { ENGINE_CHOICES, parseEngineChoice } from '../shared/config.ts';
 import type { EngineChoice, EngineName } from '../shared/config.ts';
 import type { EngineInfo } from '../shared/events.ts';
 import { EngineError, briefly } from './errors.ts';
+import { loadNative, type NativePackage } from './native.ts';
 
 /** tfjs's backend name for each engine. */
 const BACKEND: Record<EngineName, string> = { native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 const PREFERENCE: readonly EngineName[] = ['native', 'wasm', 'cpu'];
 const TITLE: Record<EngineName, string> = {
-  native: 'The native TensorFlow engine (tfjs-node)',
+  native: 'The native TensorFlow engine (tfjs-node-gpu or tfjs-node)',
   wasm: 'The portable WebAssembly engine',
   cpu: 'The pure JavaScript engine',
 };
@@ -19,14 +20,8 @@ const CPU_WARNING = 'pure JavaScript trains this network at under 1 image/s';
 
 type Probe = { ok: true } | { ok: false; why: string };
 
-// In a variable so TypeScript and bundlers leave it alone: the package is optional and absent
-// from most machines; it must resolve at run time to the same @tensorflow/tfjs as ours.
-const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
-
-function isMissingModule(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
+/** The native build that loaded, and why the ones before it did not (see native.ts). */
+let native: { pkg: NativePackage; skipped: string[] } | null = null;
 
 async function start(backend: string): Promise<boolean> {
   try {
@@ -37,27 +32,17 @@ async function start(backend: string): Promise<boolean> {
 }
 
 async function probeNative(): Promise<Probe> {
-  try {
-    await import(NATIVE_PACKAGE);
-  } catch (e) {
-    return {
-      ok: false,
-      why: isMissingModule(e)
-        ? `tfjs-node is not installed (${briefly(e)})`
-        : `tfjs-node failed to load: ${briefly(e)}`,
-    };
-  }
-  if (tf.findBackendFactory(BACKEND.native) === null) {
-    return {
-      ok: false,
-      why:
-        'tfjs-node loaded but registered its backend on another copy of @tensorflow/tfjs ' +
-        '(versions differ; reinstall so npm dedupes them)',
-    };
-  }
+  // Imported by name at run time, so TypeScript and bundlers leave the optional packages alone;
+  // each must resolve to the same @tensorflow/tfjs as ours.
+  const loaded = await loadNative(
+    (pkg) => import(pkg),
+    () => tf.findBackendFactory(BACKEND.native) !== null,
+  );
+  if (!loaded.ok) return { ok: false, why: loaded.why };
+  native = loaded;
   return (await start(BACKEND.native))
     ? { ok: true }
-    : { ok: false, why: 'tfjs-node loaded but its TensorFlow backend failed to start' };
+    : { ok: false, why: `${loaded.pkg.short} loaded but its TensorFlow backend failed to start` };
 }
 
 async function probeWasm(): Promise<Probe> {
@@ -144,7 +129,8 @@ function probe(name: EngineName): Promise<Probe> {
 async function describeEngine(name: EngineName): Promise<{ label: string; threads: number }> {
   if (name === 'native') {
     // TensorFlow's intra-op pool defaults to one thread per core.
-    return { label: 'Native TensorFlow (tfjs-node)', threads: availableParallelism() };
+    const label = native?.pkg.label ?? 'Native TensorFlow (tfjs-node)';
+    return { label, threads: availableParallelism() };
   }
   if (name === 'cpu') return { label: 'Pure JavaScript (very slow)', threads: 1 };
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
@@ -185,14 +171,17 @@ async function select(choice: EngineChoice): Promise<EngineInfo> {
       throw new EngineError(`No engine can run here: ${PREFERENCE.map(failure).join('; ')}`);
     }
     name = chosen;
-    const skipped = PREFERENCE.slice(0, PREFERENCE.indexOf(chosen)).map(failure);
+    const skipped = [
+      ...(chosen === 'native' ? (native?.skipped ?? []) : []),
+      ...PREFERENCE.slice(0, PREFERENCE.indexOf(chosen)).map(failure),
+    ];
     const using = {
-      native: 'using native TensorFlow',
+      native: `using native TensorFlow${native?.pkg.short === 'tfjs-node-gpu' ? ' with CUDA' : ''}`,
       wasm: 'using the portable WebAssembly engine',
       cpu: `falling back to pure JavaScript; warning: ${CPU_WARNING}`,
     }[chosen];
-    reason =
-      skipped.length === 0 ? `tfjs-node loaded; ${using}` : `${skipped.join('; ')}; ${using}`;
+    const loadedNative = chosen === 'native' ? `${native?.pkg.short ?? 'tfjs-node'} loaded; ` : '';
+    reason = `${skipped.map((s) => `${s}; `).join('')}${loadedNative}${using}`;
   } else {
     if (probed.get(choice)?.ok !== true) {
       const others = available.length > 0 ? `; available here: ${available.join(', ')}` : '';

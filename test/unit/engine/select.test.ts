@@ -64,7 +64,7 @@ describe('selectEngine', () => {
     assert.equal(info.requested, 'auto');
     assert.match(
       info.reason,
-      /^tfjs-node is not installed \(.*tfjs-node.*\); using the portable WebAssembly engine$/,
+      /^tfjs-node-gpu is not installed \(.*tfjs-node-gpu.*\); tfjs-node is not installed \(.*tfjs-node.*\); using the portable WebAssembly engine$/,
     );
     assert.deepEqual(info.available, ['wasm', 'cpu']);
     // One thread per core (at most 4) unless CNN_STUDIO_WASM_THREADS says otherwise.
@@ -84,7 +84,7 @@ describe('selectEngine', () => {
       (e: unknown) =>
         e instanceof EngineError &&
         e.code === 'ENGINE' &&
-        /^The native TensorFlow engine \(tfjs-node\) cannot load: tfjs-node is not installed .*; available here: wasm, cpu$/.test(
+        /^The native TensorFlow engine \(tfjs-node-gpu or tfjs-node\) cannot load: tfjs-node-gpu is not installed .*; tfjs-node is not installed .*; available here: wasm, cpu$/.test(
           e.message,
         ),
     );

@@ -8,7 +8,7 @@ const wasm: EngineInfo = {
   name: 'wasm',
   label: 'Portable WebAssembly (SIMD, 2 threads)',
   reason:
-    "tfjs-node is not installed (Cannot find package '@tensorflow/tfjs-node' imported from /home/ada/cnn-studio/src/engine/select.ts); using the portable WebAssembly engine",
+    "tfjs-node-gpu is not installed (Cannot find package '@tensorflow/tfjs-node-gpu' imported from /home/ada/cnn-studio/src/engine/select.ts); tfjs-node is not installed (Cannot find package '@tensorflow/tfjs-node' imported from /home/ada/cnn-studio/src/engine/select.ts); using the portable WebAssembly engine",
   threads: 2,
   available: ['wasm', 'cpu'],
   requested: 'auto',
@@ -35,6 +35,20 @@ describe('engineText', () => {
       reason: 'tfjs-node failed to load: libtensorflow.so.2: cannot open',
     });
     assert.match(failed.why, /installed but could not start/);
+    // The CUDA build installed without CUDA, the CPU build absent: installed, not missing.
+    const gpuBroken = engineText({
+      ...wasm,
+      reason:
+        'tfjs-node-gpu failed to load: libcudart.so.11.0: cannot open; tfjs-node is not installed (Cannot find package)',
+    });
+    assert.match(gpuBroken.why, /installed but could not start/);
+    const cuda = engineText({
+      ...wasm,
+      name: 'native',
+      label: 'Native TensorFlow with CUDA (tfjs-node-gpu)',
+      reason: 'tfjs-node-gpu loaded; using native TensorFlow with CUDA',
+    });
+    assert.match(cuda.why, /runs on the GPU/);
     assert.match(
       engineText({ ...wasm, requested: 'wasm', reason: 'chosen explicitly' }).why,
       /--engine/,

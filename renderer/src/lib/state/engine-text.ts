@@ -32,9 +32,13 @@ export function engineText(e: EngineInfo): EngineText {
   let why: string;
   if (e.requested !== 'auto')
     why = 'Chosen with --engine or CNN_STUDIO_ENGINE when the app started.';
-  else if (e.name === 'native') why = "TensorFlow's own library is installed: the fastest engine.";
+  else if (e.name === 'native')
+    why = e.label.includes('CUDA')
+      ? "TensorFlow's own library with CUDA is installed: training runs on the GPU."
+      : "TensorFlow's own library is installed: the fastest engine.";
   else {
-    const native = /tfjs-node is not installed/.test(e.reason)
+    // Not installed only when no native build got as far as loading (tfjs-node-gpu, tfjs-node).
+    const native = !/failed to load|loaded but/.test(e.reason)
       ? 'Native TensorFlow is not installed on this computer (it is optional)'
       : 'Native TensorFlow is installed but could not start here';
     why =

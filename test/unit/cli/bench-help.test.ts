@@ -1,0 +1,34 @@
+// `npm run bench -- --help` prints the options and measures nothing; an unknown option is refused
+// with the same text, before anything starts.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+
+const bench = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bench.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+
+test('--help prints every option and runs nothing', () => {
+  const r = bench('--help');
+  assert.equal(r.status, 0, r.stderr);
+  for (const option of [
+    '--engines',
+    '--quick',
+    '--no-torch',
+    '--no-renderer',
+    '--memory-epochs',
+    '--memory-images',
+  ])
+    assert.ok(r.stdout.includes(option), `${option} is described`);
+  assert.ok(!r.stdout.includes('{"name"'), 'no measurement was printed');
+});
+
+test('an unknown option is refused with the usage, exit code 2, nothing measured', () => {
+  const r = bench('--engine', 'wasm');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^bench: unknown option "--engine"/);
+  assert.match(r.stderr, /--engines LIST/);
+  assert.equal(r.stdout, '');
+});
