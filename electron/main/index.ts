@@ -27,6 +27,7 @@ function run(): void {
     modelsDir: modelsDirSetting(), // <userData>/models unless the user chose another folder
     checkpointDir: join(app.getPath('userData'), 'checkpoint'), // the last run, every epoch
     runsDir: join(app.getPath('userData'), 'runs'), // every run, kept when it ends
+    handwritingDir: join(app.getPath('userData'), 'handwriting'), // the learner's own digits
   });
   host.warmUp();
   // `electron-vite dev` serves the renderer with hot reload; a packaged app never trusts the env.

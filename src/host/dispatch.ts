@@ -110,6 +110,12 @@ async function route(
       return runs.export(r.arg, folders);
     case 'data:choose':
       return chooseData(host, r.arg, folders);
+    case 'handwriting:list':
+      return host.request({ type: 'handwriting' });
+    case 'handwriting:edit':
+      return host.request({ type: 'handwriting-edit', edit: r.arg });
+    case 'handwriting:test':
+      return host.request({ type: 'handwriting-test' });
     default:
       return assertNever(r, 'channel');
   }

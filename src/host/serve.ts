@@ -47,6 +47,8 @@ export interface ServerOptions {
   checkpointDir?: string | null;
   /** Where every run is kept when it ends (default ~/.cnn-studio/runs); none if absent. */
   runsDir?: string | null;
+  /** Where "My handwriting" is kept (null: nowhere). */
+  handwritingDir?: string | null;
   /** Fixed token (tests); default 24 random bytes, base64url. */
   token?: string;
   log?: (message: string) => void;
@@ -104,6 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       modelsDir: options.modelsDir ?? null,
       checkpointDir: options.checkpointDir ?? null,
       runsDir: options.runsDir ?? null,
+      handwritingDir: options.handwritingDir ?? null,
       log,
     });
   if (ownsHost) host.warmUp();
@@ -336,6 +339,7 @@ async function main(): Promise<void> {
     modelsDir: options.modelsDir ?? join(home, 'models'),
     checkpointDir: options.checkpointDir ?? join(home, 'checkpoint'),
     runsDir: options.runsDir ?? join(home, 'runs'),
+    handwritingDir: options.handwritingDir ?? join(home, 'handwriting'),
   });
   console.log(`CNN Studio is running at ${running.url}`);
   console.log('Press Ctrl+C to stop.');

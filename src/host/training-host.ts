@@ -27,6 +27,8 @@ export interface HostOptions {
   /** The models folder for model:* requests; absent or null: none (they are refused). */
   modelsDir?: string | null;
   /** Where the worker writes a checkpoint after every epoch; absent or null: no checkpoints. */
+  /** Where "My handwriting" is kept; absent or null: it is refused. */
+  handwritingDir?: string | null;
   checkpointDir?: string | null;
   /** Where every run is kept when it ends (see run-keeper.ts); absent or null: runs are not kept. */
   runsDir?: string | null;
@@ -191,6 +193,7 @@ export class TrainingHost {
       engine: this.options.engine,
       dataDir: this.options.dataDir,
       checkpointDir: this.options.checkpointDir ?? null,
+      handwritingDir: this.options.handwritingDir ?? null,
       measureSpeed: this.measureSpeed,
     });
     return worker;

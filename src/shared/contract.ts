@@ -24,6 +24,7 @@ import type {
 } from './models.ts';
 import type { ExportRunArg, RunIdArg, RunInfo, RunList, StarRunArg } from './runs.ts';
 import type { DatasetInfo } from './dataset.ts';
+import type { HandwritingEdit, HandwritingSet, HandwritingTest } from './handwriting.ts';
 
 /** Renderer -> main requests: channel -> [argument, result]. */
 export interface InvokeChannels {
@@ -73,6 +74,12 @@ export interface InvokeChannels {
    * (desktop: a dialog; browser mode on 127.0.0.1: a typed path). null if cancelled.
    */
   'data:choose': [DataChoiceArg, DatasetInfo | null];
+  /** "My handwriting": the learner's labelled drawings (src/shared/handwriting.ts). */
+  'handwriting:list': [null, HandwritingSet];
+  /** Adds (refused when nearly empty), deletes or relabels a drawing; the set after it. */
+  'handwriting:edit': [HandwritingEdit, HandwritingSet];
+  /** The current model on every drawing of the set. */
+  'handwriting:test': [null, HandwritingTest];
 }
 
 export interface DataChoiceArg {
@@ -138,6 +145,9 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'run:delete',
   'run:export',
   'data:choose',
+  'handwriting:list',
+  'handwriting:edit',
+  'handwriting:test',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

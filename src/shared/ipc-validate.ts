@@ -24,6 +24,7 @@ import {
   saveModelArg,
 } from './models.ts';
 import { exportRunArg, runIdArg, starRunArg } from './runs.ts';
+import { handwritingEdit } from './handwriting.ts';
 
 /** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
 export const pixels: Guard<Float32Array> = (v, p) => {
@@ -64,6 +65,9 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'run:delete': runIdArg,
   'run:export': exportRunArg,
   'data:choose': object({ bundled: bool, folder: nullable(folderPath) }),
+  'handwriting:list': nul,
+  'handwriting:edit': handwritingEdit,
+  'handwriting:test': nul,
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

@@ -25,6 +25,7 @@ import {
 import type { WorkerStatus } from './worker-protocol.ts';
 import { runInfo, runList } from './runs.ts';
 import { networkSpec } from './network-validate.ts';
+import { handwritingSet, handwritingTest } from './handwriting.ts';
 
 const path = str(4096);
 const exportResult: Guard<ExportResult> = object({ path, format: literal(...EXPORT_FORMATS) });
@@ -87,4 +88,7 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'run:delete': nul,
   'run:export': nullable(exportResult),
   'data:choose': nullable(datasetInfo),
+  'handwriting:list': handwritingSet,
+  'handwriting:edit': handwritingSet,
+  'handwriting:test': handwritingTest,
 };

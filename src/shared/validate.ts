@@ -40,6 +40,7 @@ import {
 import { CLASS_NAME_MAX, DATASET, IMAGE_PIXELS, NUM_CLASSES, type DatasetInfo } from './dataset.ts';
 import { OPTIMIZERS, tutorialNetwork } from './network.ts';
 import { networkSpec } from './network-validate.ts';
+import { handwritingEdit } from './handwriting.ts';
 import type { CheckpointInfo } from './models.ts';
 
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
@@ -166,6 +167,9 @@ export const workerRequest: Guard<WorkerRequest> = shape(
       target: nullable(int(0, NUM_CLASSES - 1)),
     }),
     'test-images': object({ type: literal('test-images'), indices: testIndices }),
+    handwriting: object({ type: literal('handwriting') }),
+    'handwriting-edit': object({ type: literal('handwriting-edit'), edit: handwritingEdit }),
+    'handwriting-test': object({ type: literal('handwriting-test') }),
     save: object({ type: literal('save'), dir: str(4096) }),
     load: object({ type: literal('load'), dir: str(4096) }),
     'check-model': object({ type: literal('check-model'), dir: str(4096) }),
@@ -181,6 +185,7 @@ export const workerCommand: Guard<WorkerCommand> = shape(
       engine: engineChoice,
       dataDir: nullable(str(4096)),
       checkpointDir: optional(nullable(str(4096))),
+      handwritingDir: optional(nullable(str(4096))),
       measureSpeed: optional(bool),
     }),
     request: object({ type: literal('request'), id: int(0), request: workerRequest }),

@@ -3,6 +3,7 @@ import type { DatasetInfo } from './dataset.ts';
 import type { EngineChoice, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { ConvLayerName, TestImage, TrainingEvent } from './events.ts';
+import type { HandwritingEdit, HandwritingSet, HandwritingTest } from './handwriting.ts';
 
 export interface Prediction {
   /** Ten softmax probabilities, digit 0..9. */
@@ -55,6 +56,10 @@ export type WorkerRequest =
   | { type: 'inspect'; pixels: Float32Array }
   /** Saliency and occlusion maps of an image for one class. */
   | { type: 'explain'; pixels: Float32Array; target: number | null }
+  /** "My handwriting": read it, change it, test the current model on it. */
+  | { type: 'handwriting' }
+  | { type: 'handwriting-edit'; edit: HandwritingEdit }
+  | { type: 'handwriting-test' }
   /** Pixels and labels of test-set images by index (for a confusion-matrix cell). */
   | { type: 'test-images'; indices: number[] }
   /** Saves the current model atomically into `dir` (model.json + weights.bin). */
@@ -84,6 +89,9 @@ export interface WorkerReplies {
   predict: Prediction;
   inspect: Inspection;
   explain: Explanation;
+  handwriting: HandwritingSet;
+  'handwriting-edit': HandwritingSet;
+  'handwriting-test': HandwritingTest;
   'test-images': TestImage[];
   save: { dir: string; bytes: number };
   load: { dir: string };
@@ -100,6 +108,8 @@ export type WorkerCommand =
       dataDir: string | null;
       /** Where a checkpoint is written after every epoch; absent or null: none. */
       checkpointDir?: string | null;
+      /** Where "My handwriting" is kept; absent or null: nowhere (it is refused). */
+      handwritingDir?: string | null;
       /** Measure the engine's speed after start-up (for a window's time estimate). */
       measureSpeed?: boolean;
     }

@@ -23,6 +23,7 @@ import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
 import { inspect, predict, testImages } from './inspect.ts';
 import { explain } from './explain.ts';
+import { Handwriting, testHandwriting } from './handwriting.ts';
 import { outcomeEvent } from './outcome.ts';
 import { storageError } from '../library/errors.ts';
 import type { CheckpointMeta } from '../library/checkpoint-files.ts';
@@ -55,6 +56,8 @@ export class TrainingSession {
   private shuttingDown = false;
   /** Where the checkpoint goes after every epoch; null: no checkpoints. */
   private checkpointDir: string | null = null;
+  /** The learner's own labelled drawings ("My handwriting"). */
+  private handwriting = new Handwriting(null);
   /** A save in progress: the model it reads must not be replaced (Train, Load) until it is done. */
   private saving: Promise<unknown> = Promise.resolve();
 
@@ -67,9 +70,11 @@ export class TrainingSession {
     dataDir: string | null,
     checkpointDir: string | null = null,
     measure = false,
+    handwritingDir: string | null = null,
   ): Promise<void> {
     this.source = new DataSource(dataDir, this.emit);
     this.checkpointDir = checkpointDir;
+    this.handwriting = new Handwriting(handwritingDir);
     this.ready = selectEngine(choice).then(
       async (engine) => {
         this.engine = engine;
@@ -133,6 +138,12 @@ export class TrainingSession {
         return inspect(this.currentModel(), request.pixels);
       case 'explain':
         return explain(this.currentModel(), request.pixels, request.target);
+      case 'handwriting':
+        return this.handwriting.read();
+      case 'handwriting-edit':
+        return this.handwriting.edit(request.edit);
+      case 'handwriting-test':
+        return testHandwriting(this.currentModel(), await this.handwriting.read());
       case 'test-images':
         return this.testImages(request.indices);
       case 'status':

@@ -38,6 +38,7 @@ async function receive(raw: unknown): Promise<void> {
         command.dataDir,
         command.checkpointDir ?? null,
         command.measureSpeed ?? false,
+        command.handwritingDir ?? null,
       );
       return;
     case 'request':

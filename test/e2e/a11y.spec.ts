@@ -12,7 +12,7 @@ import { longRun, shortRun } from './support/runs.ts';
 const SCHEMES = ['light', 'dark'] as const;
 // Each axe pass takes ~2 s here; a state is checked in 2 schemes and up to 3 tabs.
 test.describe.configure({ timeout: 180_000 });
-const TABS = ['filters', 'draw', 'test'] as const;
+const TABS = ['filters', 'draw', 'test', 'mine'] as const;
 
 /** Every tab, in both schemes. */
 async function checkTabs(studio: StudioPage, state: string): Promise<void> {

@@ -88,7 +88,14 @@ export const test = base.extend<{ app: App }, E2EOptions & { backend: Backend }>
       // A models folder of its own, so the models panel can be tested without touching ~/.
       const modelsDir = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-models-'));
       const runsDir = join(modelsDir, '.runs'); // beside the models, removed with them
-      const server = await startServer({ port: 0, modelsDir, runsDir, log: (m) => logs.push(m) });
+      const handwritingDir = join(modelsDir, '.handwriting');
+      const server = await startServer({
+        port: 0,
+        modelsDir,
+        runsDir,
+        handwritingDir,
+        log: (m) => logs.push(m),
+      });
       const browser = await playwright.chromium.launch(launchOptions);
       const wire = await WireClient.connect(server);
       await use({ kind: 'browser', server, browser, wire, logs });

@@ -1,0 +1,59 @@
+// My handwriting, end to end: after a short run, draw the ten digits and keep each with its
+// number key, see them in the Mine tab, test the model on them beside its MNIST accuracy,
+// relabel and delete one (the test result goes: it was of the old set).
+import { DIGITS, InsightsPage } from './pages/insights-page.ts';
+import { expectAccessible } from './support/axe.ts';
+import { expect, test } from './support/fixtures.ts';
+import { shortRun } from './support/runs.ts';
+
+test('keep ten labelled drawings by keyboard, then test the model on them', async ({ app }) => {
+  test.setTimeout(180_000); // a run, ten drawings each answered, a test and axe twice
+  const studio = await app.open();
+  const page = studio.page;
+  const insights = new InsightsPage(page);
+  await studio.network.selectOption('tiny-cnn');
+  await studio.startRun(shortRun({ trainLimit: 1000, batchSize: 25, learningRate: 0.002 }));
+  await expect(studio.runState).toHaveText('finished', { timeout: 60_000 });
+
+  await insights.openTab('mine');
+  const panel = page.getByTestId('handwriting-panel');
+  const items = panel.getByTestId('handwriting-item');
+  const before = await items.count();
+
+  await insights.openTab('draw');
+  const status = page.getByTestId('add-handwriting-status');
+  await expect(page.getByTestId('add-as-3')).toBeDisabled(); // nothing drawn yet
+  await expect(status).toContainText('Draw a digit first.');
+  for (let d = 0; d <= 9; d++) {
+    await insights.drawAndWait(DIGITS[String(d)]!);
+    await page.keyboard.press(String(d));
+    await expect(status).toHaveText(
+      new RegExp(`^Added a ${d}: ${before + d + 1} drawings? of yours\\.$`),
+    );
+    await expect(insights.drawPanel).toHaveAttribute('data-settled', 'true');
+  }
+
+  await insights.openTab('mine');
+  await expect(items).toHaveCount(before + 10);
+  await expect(panel.getByTestId('handwriting-label').nth(before + 7)).toHaveValue('7');
+  await panel.getByTestId('btn-test-handwriting').click();
+  const accuracy = panel.getByTestId('handwriting-accuracy');
+  await expect(accuracy).toContainText(`on your ${before + 10}`);
+  await expect(accuracy).toContainText('on the MNIST test set');
+  const matrixTotal = await panel
+    .getByTestId('handwriting-matrix')
+    .locator('td')
+    .evaluateAll((cells) => cells.reduce((s, c) => s + Number(c.textContent || 0), 0));
+  expect(matrixTotal).toBe(before + 10);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectAccessible(page, `my handwriting, ${scheme}`, { colorsOnly: scheme === 'dark' });
+  }
+
+  // Relabel one and delete one: the set changes, and the old test result is not shown as its.
+  await panel.getByTestId('handwriting-label').nth(before).selectOption('6');
+  await expect(panel.getByTestId('handwriting-label').nth(before)).toHaveValue('6');
+  await expect(accuracy).toHaveCount(0);
+  await panel.getByTestId('handwriting-delete').nth(before).click();
+  await expect(items).toHaveCount(before + 9);
+});
