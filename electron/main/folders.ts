@@ -41,6 +41,13 @@ export function dialogFolders(window: () => BrowserWindow | null): FolderPicker 
         buttonLabel: 'Use this data',
         properties: ['openDirectory'],
       }),
+    drawingsFolder: (typed) =>
+      ask(typed, {
+        title:
+          'Add the drawings in this folder (an images and a labels IDX file) to My handwriting',
+        buttonLabel: 'Add these drawings',
+        properties: ['openDirectory'],
+      }),
     modelsFolder: (typed) =>
       ask(typed, {
         title: 'Keep models in this folder',

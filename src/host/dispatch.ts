@@ -2,6 +2,7 @@
 // browser-mode WebSocket (ws-transport.ts) both use it, so they cannot drift apart.
 import type { Result } from '../shared/contract.ts';
 import { envelope } from '../shared/errors.ts';
+import { storageError } from '../library/errors.ts';
 import { ValidationError, assertNever } from '../shared/guard.ts';
 import { parseInvoke, type Invoke } from '../shared/ipc-validate.ts';
 import { noFolders, type FolderPicker } from './folders.ts';
@@ -116,7 +117,33 @@ async function route(
       return host.request({ type: 'handwriting-edit', edit: r.arg });
     case 'handwriting:test':
       return host.request({ type: 'handwriting-test' });
+    case 'handwriting:export':
+      return handwritingFolder(
+        () => folders.exportFolder(r.arg.folder, 'My handwriting'),
+        (dir) => host.request({ type: 'handwriting-export', dir }),
+      );
+    case 'handwriting:import':
+      return handwritingFolder(
+        () => folders.drawingsFolder(r.arg.folder),
+        (dir) => host.request({ type: 'handwriting-import', dir }),
+      );
     default:
       return assertNever(r, 'channel');
+  }
+}
+
+/** Asks `pick` for the folder (a dialog or the typed path), then the worker; null if cancelled. */
+async function handwritingFolder<T>(
+  pick: () => Promise<string | null>,
+  then: (dir: string) => Promise<Result<T>>,
+): Promise<Result<T | null>> {
+  try {
+    const dir = await pick();
+    return dir === null ? { ok: true, value: null } : await then(dir);
+  } catch (e) {
+    return {
+      ok: false,
+      error: storageError(e, 'use that folder', 'Your handwriting is unchanged.'),
+    };
   }
 }

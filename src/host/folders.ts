@@ -16,6 +16,8 @@ export interface FolderPicker {
   modelsFolder?(typed: string | null): Promise<string | null>;
   /** A folder holding the four IDX files to train on, or null when the user cancelled. */
   dataFolder(typed: string | null): Promise<string | null>;
+  /** A folder holding an images and a labels IDX file to add to My handwriting, or null. */
+  drawingsFolder(typed: string | null): Promise<string | null>;
 }
 
 /** No export or import at all (the default for a dispatcher that was not given a picker). */
@@ -27,6 +29,7 @@ export function noFolders(reason = 'Export and import are not available here.'):
     exportFolder: async () => refuse(),
     importFolder: async () => refuse(),
     dataFolder: async () => refuse(),
+    drawingsFolder: async () => refuse(),
   };
 }
 
@@ -53,5 +56,6 @@ export function typedFolders(): FolderPicker {
     exportFolder: (typed) => existingFolder(typed),
     importFolder: (typed) => existingFolder(typed),
     dataFolder: (typed) => existingFolder(typed),
+    drawingsFolder: (typed) => existingFolder(typed),
   };
 }

@@ -80,6 +80,15 @@ export interface InvokeChannels {
   'handwriting:edit': [HandwritingEdit, HandwritingSet];
   /** The current model on every drawing of the set. */
   'handwriting:test': [null, HandwritingTest];
+  /** Writes the set as IDX files into `<folder>/my-handwriting/`; null if cancelled. */
+  'handwriting:export': [FolderArg, { path: string } | null];
+  /** Adds the drawings of a folder's IDX pair to the set; null if cancelled. */
+  'handwriting:import': [FolderArg, HandwritingSet | null];
+}
+
+/** A folder: null asks with a dialog (desktop); a typed path in browser mode on 127.0.0.1. */
+export interface FolderArg {
+  folder: string | null;
 }
 
 export interface DataChoiceArg {
@@ -148,6 +157,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'handwriting:list',
   'handwriting:edit',
   'handwriting:test',
+  'handwriting:export',
+  'handwriting:import',
 ];
 export const EVENT_CHANNELS: readonly EventChannel[] = ['training:event'];
 

@@ -68,6 +68,8 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'handwriting:list': nul,
   'handwriting:edit': handwritingEdit,
   'handwriting:test': nul,
+  'handwriting:export': object({ folder: nullable(folderPath) }),
+  'handwriting:import': object({ folder: nullable(folderPath) }),
 };
 
 /** A channel name from the contract; anything else (including `__proto__`) is refused by name. */

@@ -91,4 +91,6 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'handwriting:list': handwritingSet,
   'handwriting:edit': handwritingSet,
   'handwriting:test': handwritingTest,
+  'handwriting:export': nullable(object({ path })),
+  'handwriting:import': nullable(handwritingSet),
 };

@@ -170,6 +170,8 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     handwriting: object({ type: literal('handwriting') }),
     'handwriting-edit': object({ type: literal('handwriting-edit'), edit: handwritingEdit }),
     'handwriting-test': object({ type: literal('handwriting-test') }),
+    'handwriting-export': object({ type: literal('handwriting-export'), dir: str(4096) }),
+    'handwriting-import': object({ type: literal('handwriting-import'), dir: str(4096) }),
     save: object({ type: literal('save'), dir: str(4096) }),
     load: object({ type: literal('load'), dir: str(4096) }),
     'check-model': object({ type: literal('check-model'), dir: str(4096) }),

@@ -60,6 +60,8 @@ export type WorkerRequest =
   | { type: 'handwriting' }
   | { type: 'handwriting-edit'; edit: HandwritingEdit }
   | { type: 'handwriting-test' }
+  | { type: 'handwriting-export'; dir: string }
+  | { type: 'handwriting-import'; dir: string }
   /** Pixels and labels of test-set images by index (for a confusion-matrix cell). */
   | { type: 'test-images'; indices: number[] }
   /** Saves the current model atomically into `dir` (model.json + weights.bin). */
@@ -92,6 +94,8 @@ export interface WorkerReplies {
   handwriting: HandwritingSet;
   'handwriting-edit': HandwritingSet;
   'handwriting-test': HandwritingTest;
+  'handwriting-export': { path: string };
+  'handwriting-import': HandwritingSet;
   'test-images': TestImage[];
   save: { dir: string; bytes: number };
   load: { dir: string };

@@ -3,7 +3,7 @@
 // atomically after every change, and the current model's answers on all of them. A damaged file
 // is refused by name and never overwritten: the learner's drawings are not lost to a bad byte.
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DataError,
@@ -14,7 +14,7 @@ import {
   parseIdxImages,
   parseIdxLabels,
 } from '../data/idx.ts';
-import { writeFileAtomic } from '../library/atomic.ts';
+import { writeDirAtomic, writeFileAtomic } from '../library/atomic.ts';
 import { logits } from '../model/cnn.ts';
 import {
   IMAGE_HEIGHT,
@@ -35,8 +35,14 @@ import {
 
 export const IMAGES_FILE = 'handwriting-images-idx3-ubyte';
 export const LABELS_FILE = 'handwriting-labels-idx1-ubyte';
+/** The folder an export writes (inside the folder the user picks). */
+export const EXPORT_FOLDER = 'my-handwriting';
 
-const refuse = (code: 'BAD_REQUEST' | 'BAD_DATA', message: string, detail?: string): never => {
+const refuse = (
+  code: 'BAD_REQUEST' | 'BAD_DATA' | 'NAME_TAKEN' | 'NOT_FOUND',
+  message: string,
+  detail?: string,
+): never => {
   throw new EnvelopeError(envelope(code, message, detail));
 };
 
@@ -134,6 +140,83 @@ export class Handwriting {
         break;
     }
     return this.write(labels.length, images, labels);
+  }
+
+  /** Writes the set as `<folder>/my-handwriting/` (the two IDX files); never over a folder there. */
+  async exportTo(folder: string): Promise<{ path: string }> {
+    const set = await this.read();
+    if (set.count === 0)
+      refuse('BAD_REQUEST', 'Your handwriting is empty: there is nothing to export.');
+    try {
+      const { dir } = await writeDirAtomic(
+        join(folder, EXPORT_FOLDER),
+        [
+          { name: IMAGES_FILE, data: idxBytes('images', set.images, set.count) },
+          { name: LABELS_FILE, data: idxBytes('labels', set.labels, set.count) },
+        ],
+        { exclusive: true },
+      );
+      return { path: dir };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return refuse(
+        'NAME_TAKEN',
+        `The folder ${folder} already contains "${EXPORT_FOLDER}". Choose another folder.`,
+      );
+    }
+  }
+
+  /**
+   * Adds the drawings of a folder holding one *images-idx3-ubyte and one *labels-idx1-ubyte file
+   * (an export of this app, or any MNIST-format pair) after checking both; nothing changes if
+   * either is damaged or the set would grow past HANDWRITING_MAX.
+   */
+  async importFrom(folder: string): Promise<HandwritingSet> {
+    const set = await this.read();
+    const names = await readdir(folder).catch((e: NodeJS.ErrnoException) =>
+      refuse('NOT_FOUND', `The folder ${folder} cannot be read (${e.code ?? e.message}).`),
+    );
+    const pick = (suffix: string, what: string): string => {
+      const found = names.filter((n) => n.endsWith(suffix));
+      if (found.length !== 1)
+        refuse(
+          'BAD_DATA',
+          `The folder ${folder} must hold exactly one ${what} file (…${suffix}); it holds ${found.length}.`,
+        );
+      return join(folder, found[0]!);
+    };
+    const imagesFile = pick('images-idx3-ubyte', 'images');
+    const labelsFile = pick('labels-idx1-ubyte', 'labels');
+    let images: Uint8Array;
+    let labels: Uint8Array;
+    try {
+      const parsed = parseIdxImages(new Uint8Array(await readFile(imagesFile)), imagesFile);
+      labels = parseIdxLabels(new Uint8Array(await readFile(labelsFile)), labelsFile);
+      if (labels.length !== parsed.count)
+        throw new DataError(
+          labelsFile,
+          'count-mismatch',
+          `holds ${labels.length} labels for ${parsed.count} images`,
+        );
+      images = parsed.images;
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      return refuse(
+        'BAD_DATA',
+        `Those drawings could not be read: ${e.message}. Your handwriting is unchanged.`,
+        e.file,
+      );
+    }
+    if (set.count + labels.length > HANDWRITING_MAX)
+      refuse(
+        'BAD_REQUEST',
+        `Adding ${labels.length} drawings to your ${set.count} would pass the ${HANDWRITING_MAX} kept: delete some first.`,
+      );
+    return this.write(
+      set.count + labels.length,
+      concat(set.images, images),
+      concat(set.labels, labels),
+    );
   }
 
   private check(index: number, count: number): void {

@@ -144,6 +144,10 @@ export class TrainingSession {
         return this.handwriting.edit(request.edit);
       case 'handwriting-test':
         return testHandwriting(this.currentModel(), await this.handwriting.read());
+      case 'handwriting-export':
+        return this.handwriting.exportTo(request.dir);
+      case 'handwriting-import':
+        return this.handwriting.importFrom(request.dir);
       case 'test-images':
         return this.testImages(request.indices);
       case 'status':

@@ -1,6 +1,10 @@
 // My handwriting, end to end: after a short run, draw the ten digits and keep each with its
 // number key, see them in the Mine tab, test the model on them beside its MNIST accuracy,
-// relabel and delete one (the test result goes: it was of the old set).
+// relabel and delete one (the test result goes: it was of the old set), export them as IDX files
+// and add them back.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DIGITS, InsightsPage } from './pages/insights-page.ts';
 import { expectAccessible } from './support/axe.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -56,4 +60,23 @@ test('keep ten labelled drawings by keyboard, then test the model on them', asyn
   await expect(accuracy).toHaveCount(0);
   await panel.getByTestId('handwriting-delete').nth(before).click();
   await expect(items).toHaveCount(before + 9);
+
+  // Out as IDX files and back in: the same drawings, appended.
+  const out = await mkdtemp(join(tmpdir(), 'cnn-e2e-hw-'));
+  try {
+    await panel.getByTestId('btn-export-handwriting').click();
+    await page.getByLabel(/Folder to export into/).fill(out);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const notice = panel.getByTestId('handwriting-notice');
+    await expect(notice).toHaveText(`Exported as IDX files: ${join(out, 'my-handwriting')}.`);
+    await panel.getByTestId('btn-import-handwriting').click();
+    await page
+      .getByLabel(/Folder with an images and a labels IDX file/)
+      .fill(join(out, 'my-handwriting'));
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(notice).toHaveText(`Added ${before + 9} drawings: ${2 * (before + 9)} in all.`);
+    await expect(items).toHaveCount(2 * (before + 9));
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 });

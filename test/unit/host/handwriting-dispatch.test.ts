@@ -1,11 +1,12 @@
 // "My handwriting" through the real dispatcher, host and worker thread: the IPC guards, the
 // worker's folder, and the refusals a window can meet.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createDispatcher } from '../../../src/host/dispatch.ts';
+import { typedFolders } from '../../../src/host/folders.ts';
 import { spawnSourceWorker } from '../../../src/host/spawn-worker.ts';
 import { TrainingHost } from '../../../src/host/training-host.ts';
 import type { Result } from '../../../src/shared/contract.ts';
@@ -23,7 +24,7 @@ before(async () => {
     handwritingDir: join(root, 'handwriting'),
     log: () => {},
   });
-  dispatch = createDispatcher(host);
+  dispatch = createDispatcher(host, { folders: typedFolders() });
 });
 after(async () => {
   await host.close();
@@ -80,4 +81,25 @@ test('malformed edits never reach the worker; a test before any model says so', 
   assert.equal(error(await dispatch('handwriting:test', null)).code, 'NO_MODEL');
   const list = (await dispatch('handwriting:list', null)) as Result<HandwritingSet>;
   assert.ok(list.ok && list.value.count === 1, 'nothing was changed');
+});
+
+test('export into a typed folder, then add those drawings back; bad folders are refused', async () => {
+  const out = join(root, 'out');
+  await mkdir(out);
+  const exported = (await dispatch('handwriting:export', { folder: out })) as Result<{
+    path: string;
+  }>;
+  assert.ok(exported.ok, JSON.stringify(exported));
+  assert.equal(exported.value.path, join(out, 'my-handwriting'));
+  const added = (await dispatch('handwriting:import', {
+    folder: exported.value.path,
+  })) as Result<HandwritingSet>;
+  assert.ok(added.ok && added.value.count === 2, JSON.stringify(added).slice(0, 200));
+  assert.match(
+    error(await dispatch('handwriting:import', { folder: 'relative' })).message,
+    /not a full path/,
+  );
+  assert.equal(error(await dispatch('handwriting:export', { folder: out })).code, 'NAME_TAKEN');
+  const bare = createDispatcher(host);
+  assert.equal(error(await bare('handwriting:import', { folder: out })).code, 'BAD_REQUEST');
 });

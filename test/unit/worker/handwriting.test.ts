@@ -3,7 +3,7 @@
 // which is never overwritten), and the current model's answers on the set.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,8 +13,10 @@ import { buildNetwork, logits } from '../../../src/model/cnn.ts';
 import { EnvelopeError } from '../../../src/shared/errors.ts';
 import { PRESETS } from '../../../src/shared/network.ts';
 import {
+  EXPORT_FOLDER,
   Handwriting,
   IMAGES_FILE,
+  idxBytes,
   LABELS_FILE,
   testHandwriting,
 } from '../../../src/worker/handwriting.ts';
@@ -150,4 +152,56 @@ test("the test gives the model's own answers and their confusion matrix", async 
     /Add some drawings/,
   );
   model.dispose();
+});
+
+test('export writes the two IDX files; import adds any MNIST-format pair, or refuses it by name', async () => {
+  const store = new Handwriting(join(root, 'e'));
+  for (const i of [0, 1, 2])
+    await store.edit({ type: 'add', pixels: drawing(i), label: data.test.labels[i]! });
+  const out = await mkdtemp(join(tmpdir(), 'cnn-hw-out-'));
+  const { path } = await store.exportTo(out);
+  assert.equal(path, join(out, EXPORT_FOLDER));
+  assert.match(
+    await code(store.exportTo(out)),
+    /^NAME_TAKEN: The folder .* already contains "my-handwriting"/,
+  );
+
+  // Into another collection: the same drawings, appended.
+  const other = new Handwriting(join(root, 'f'));
+  await other.edit({ type: 'add', pixels: drawing(5), label: data.test.labels[5]! });
+  const merged = await other.importFrom(path);
+  assert.equal(merged.count, 4);
+  assert.deepEqual([...merged.labels], [data.test.labels[5], 7, 2, 1]);
+  assert.deepEqual(merged.images.subarray(784), data.test.images.subarray(0, 3 * 784));
+
+  // MNIST's own file names work too (a slice of its test set, written as MNIST writes it).
+  const mnist = join(out, 'mnist-slice');
+  await mkdir(mnist);
+  await writeFile(
+    join(mnist, 't10k-images-idx3-ubyte'),
+    idxBytes('images', data.test.images.subarray(784 * 10, 784 * 12), 2),
+  );
+  await writeFile(
+    join(mnist, 't10k-labels-idx1-ubyte'),
+    idxBytes('labels', data.test.labels.subarray(10, 12), 2),
+  );
+  assert.equal((await other.importFrom(mnist)).count, 6);
+
+  // A damaged pair is refused by file name, and the collection stays as it was.
+  await writeFile(
+    join(mnist, 't10k-labels-idx1-ubyte'),
+    Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 2, 3, 12),
+  );
+  const refused = await code(other.importFrom(mnist));
+  assert.match(
+    refused,
+    /^BAD_DATA: Those drawings could not be read: t10k-labels-idx1-ubyte: label 12/,
+  );
+  assert.match(refused, /Your handwriting is unchanged/);
+  assert.equal((await other.read()).count, 6);
+  assert.match(
+    await code(other.importFrom(join(out, 'nope'))),
+    /^NOT_FOUND: The folder .* cannot be read/,
+  );
+  await rm(out, { recursive: true, force: true });
 });

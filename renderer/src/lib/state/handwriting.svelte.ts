@@ -41,6 +41,48 @@ export class HandwritingState {
     return set !== null;
   }
 
+  /** The desktop app asks for folders with a dialog; a browser types them. */
+  get desktop(): boolean {
+    return this.#api.mode === 'electron';
+  }
+
+  /** Writes the set as IDX files into `folder` (null: a dialog); true when written. */
+  async exportTo(folder: string | null): Promise<boolean> {
+    return this.#folder(async () => {
+      const r = await this.#api.invoke('handwriting:export', { folder });
+      if (r.ok && r.value !== null) this.notice = `Exported as IDX files: ${r.value.path}.`;
+      return r;
+    });
+  }
+
+  /** Adds the drawings of a folder's IDX pair (null: a dialog); true when added. */
+  async importFrom(folder: string | null): Promise<boolean> {
+    const before = this.count;
+    return this.#folder(async () => {
+      const r = await this.#api.invoke('handwriting:import', { folder });
+      if (r.ok && r.value !== null) {
+        this.#use(r.value);
+        this.notice = `Added ${r.value.count - before} drawings: ${r.value.count} in all.`;
+      }
+      return r;
+    });
+  }
+
+  async #folder(
+    fn: () => Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorEnvelope }>,
+  ): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    this.notice = null;
+    try {
+      const r = await fn();
+      if (!r.ok) this.error = r.error;
+      return r.ok && r.value !== null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   async relabel(index: number, label: number): Promise<void> {
     await this.#edit({ type: 'relabel', index, label });
   }
