@@ -45,6 +45,19 @@ const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export const outSize = (n: number, k: number, stride: number, padding: 'same' | 'valid'): number =>
   padding === 'same' ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - k) / stride) + 1);
 
+/** TensorFlow's SAME padding along one axis: [before, after]; VALID pads nothing. */
+export function padsOf(
+  n: number,
+  k: number,
+  stride: number,
+  padding: 'same' | 'valid',
+): [number, number] {
+  if (padding === 'valid') return [0, 0];
+  const total = Math.max((outSize(n, k, stride, 'same') - 1) * stride + k - n, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
 /** The name stem of each kind; max- and average-pooling share the tutorial's "pool". */
 const NAME_STEM: Readonly<Record<LayerKind, string>> = {
   conv: 'conv',

@@ -5,8 +5,8 @@
 // dense weights, are exactly tfjs's. Kernels are transposed here, once. SAME padding is written as
 // explicit pads computed by TensorFlow's rule (the odd pixel after, not before).
 import type { DatasetShape } from '../../shared/dataset.ts';
-import { outSize } from '../../shared/network-shapes.ts';
-import type { Activation, LayerSpec, NetworkSpec, Padding } from '../../shared/network.ts';
+import { outSize, padsOf } from '../../shared/network-shapes.ts';
+import type { Activation, LayerSpec, NetworkSpec } from '../../shared/network.ts';
 import {
   ATTR_INT,
   ATTR_INTS,
@@ -42,14 +42,6 @@ const ACTIVATION_OP: Readonly<Record<Activation, string | null>> = {
   sigmoid: 'Sigmoid',
   linear: null,
 };
-
-/** TensorFlow's SAME padding along one axis: [before, after]; VALID pads nothing. */
-export function padsOf(n: number, k: number, stride: number, padding: Padding): [number, number] {
-  if (padding === 'valid') return [0, 0];
-  const total = Math.max((outSize(n, k, stride, 'same') - 1) * stride + k - n, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
 
 /** HWIO -> OIHW. */
 function toOihw(kernel: Float32Array, [h, w, i, o]: readonly number[]): Float32Array {
