@@ -48,39 +48,20 @@ export class HandwritingState {
 
   /** Writes the set as IDX files into `folder` (null: a dialog); true when written. */
   async exportTo(folder: string | null): Promise<boolean> {
-    return this.#folder(async () => {
-      const r = await this.#api.invoke('handwriting:export', { folder });
-      if (r.ok && r.value !== null) this.notice = `Exported as IDX files: ${r.value.path}.`;
-      return r;
-    });
+    const done = await this.#act(() => this.#api.invoke('handwriting:export', { folder }));
+    if (done) this.notice = `Exported as IDX files: ${done.path}.`;
+    return done !== null;
   }
 
   /** Adds the drawings of a folder's IDX pair (null: a dialog); true when added. */
   async importFrom(folder: string | null): Promise<boolean> {
     const before = this.count;
-    return this.#folder(async () => {
-      const r = await this.#api.invoke('handwriting:import', { folder });
-      if (r.ok && r.value !== null) {
-        this.#use(r.value);
-        this.notice = `Added ${r.value.count - before} drawings: ${r.value.count} in all.`;
-      }
-      return r;
-    });
-  }
-
-  async #folder(
-    fn: () => Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorEnvelope }>,
-  ): Promise<boolean> {
-    this.busy = true;
-    this.error = null;
-    this.notice = null;
-    try {
-      const r = await fn();
-      if (!r.ok) this.error = r.error;
-      return r.ok && r.value !== null;
-    } finally {
-      this.busy = false;
+    const set = await this.#act(() => this.#api.invoke('handwriting:import', { folder }));
+    if (set) {
+      this.#use(set);
+      this.notice = `Added ${set.count - before} drawings: ${set.count} in all.`;
     }
+    return set !== null;
   }
 
   async relabel(index: number, label: number): Promise<void> {
@@ -94,31 +75,35 @@ export class HandwritingState {
 
   /** Tests the current model (`model` names it, so a later model's view drops the result). */
   async runTest(model: string): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    try {
-      const r = await this.#api.invoke('handwriting:test', null);
-      if (r.ok) {
-        this.test = r.value;
-        this.testedModel = model;
-      } else this.error = r.error;
-    } finally {
-      this.busy = false;
+    const test = await this.#act(() => this.#api.invoke('handwriting:test', null), false);
+    if (test) {
+      this.test = test;
+      this.testedModel = model;
     }
   }
 
   async #edit(edit: HandwritingEdit): Promise<HandwritingSet | null> {
+    const set = await this.#act(() => this.#api.invoke('handwriting:edit', edit));
+    if (set) this.#use(set);
+    return set;
+  }
+
+  /**
+   * One request, busy meanwhile: its value, or null when it failed (the error is kept) or was
+   * cancelled (a folder dialog). A new action clears the last one's notice unless `fresh` is off.
+   */
+  async #act<T>(
+    request: () => Promise<{ ok: true; value: T | null } | { ok: false; error: ErrorEnvelope }>,
+    fresh = true,
+  ): Promise<T | null> {
     this.busy = true;
     this.error = null;
-    this.notice = null;
+    if (fresh) this.notice = null;
     try {
-      const r = await this.#api.invoke('handwriting:edit', edit);
-      if (!r.ok) {
-        this.error = r.error;
-        return null;
-      }
-      this.#use(r.value);
-      return r.value;
+      const r = await request();
+      if (r.ok) return r.value;
+      this.error = r.error;
+      return null;
     } finally {
       this.busy = false;
     }
