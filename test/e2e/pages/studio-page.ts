@@ -110,8 +110,16 @@ export class StudioPage {
       await this.field(key).fill(String(value));
   }
 
-  /** Fills the form, presses Train and waits until this run (known by its seed) is on screen. */
-  async startRun(settings: Settings & { seed: number }): Promise<void> {
+  /**
+   * Picks the preset if one is named (the e2e server is shared, so the last spec's network is
+   * still chosen), fills the form, presses Train and waits until this run (known by its seed) is
+   * on screen.
+   */
+  async startRun({
+    network,
+    ...settings
+  }: Settings & { seed: number; network?: string }): Promise<void> {
+    if (network !== undefined) await this.network.selectOption(network);
     await this.configure(settings);
     await expect(this.trainButton).toBeEnabled();
     await this.trainButton.click();
