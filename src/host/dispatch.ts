@@ -75,6 +75,10 @@ async function route(
       return host.request({ type: 'inspect', pixels: r.arg });
     case 'model:explain':
       return host.request({ type: 'explain', ...r.arg });
+    case 'model:inside':
+      return host.request({ type: 'inside', pixels: r.arg });
+    case 'model:worked':
+      return host.request({ type: 'worked', ...r.arg });
     case 'data:test-images':
       return host.request({ type: 'test-images', indices: r.arg.indices });
     case 'model:list':

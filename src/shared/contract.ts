@@ -5,6 +5,9 @@ import type { ErrorEnvelope } from './errors.ts';
 import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
 import type {
   ExplainArg,
+  InsideView,
+  WorkedArg,
+  WorkedConvolution,
   Explanation,
   Inspection,
   Prediction,
@@ -38,6 +41,10 @@ export interface InvokeChannels {
   'model:inspect': [Float32Array, Inspection];
   /** Why: the saliency and occlusion maps of an image for one class (null: the predicted one). */
   'model:explain': [ExplainArg, Explanation];
+  /** The Inside view: every layer's output for an image, with the network that made them. */
+  'model:inside': [Float32Array, InsideView];
+  /** out = Σ w·in + b worked through at one output pixel of one convolution layer. */
+  'model:worked': [WorkedArg, WorkedConvolution];
   /** Test-set images by index (1..MAX_TEST_IMAGES of them), e.g. a confusion-matrix cell's. */
   'data:test-images': [{ indices: number[] }, TestImage[]];
   /** The models folder and every model in it (see src/shared/models.ts). */
@@ -136,6 +143,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'model:predict',
   'model:inspect',
   'model:explain',
+  'model:inside',
+  'model:worked',
   'data:test-images',
   'model:list',
   'model:save',

@@ -2,18 +2,9 @@
 // pass every (channel, argument) pair through parseInvoke before anything reaches the host:
 // a renderer is treated as untrusted input, like any other process boundary.
 import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.ts';
-import {
-  ValidationError,
-  bool,
-  float32Array,
-  int,
-  nul,
-  nullable,
-  object,
-  type Guard,
-} from './guard.ts';
-import { IMAGE_PIXELS, NUM_CLASSES } from './dataset.ts';
+import { ValidationError, bool, nul, nullable, object, type Guard } from './guard.ts';
 import { testIndices, trainConfig } from './validate.ts';
+import { explainArg, pixels, workedArg } from './answers-validate.ts';
 import {
   chooseFolderArg,
   exportModelArg,
@@ -26,16 +17,7 @@ import {
 import { exportRunArg, runIdArg, starRunArg } from './runs.ts';
 import { handwritingEdit } from './handwriting.ts';
 
-/** A drawing to classify: exactly 28×28 grey levels, each a finite number in [0, 1]. */
-export const pixels: Guard<Float32Array> = (v, p) => {
-  const a = float32Array(IMAGE_PIXELS)(v, p);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    // NaN fails both comparisons, so this also rejects NaN.
-    if (!(x >= 0 && x <= 1)) throw new ValidationError(`${p}[${i}]`, 'must be between 0 and 1');
-  }
-  return a;
-};
+export { pixels };
 
 /** One argument guard per invoke channel; the mapped type makes a missing channel a type error. */
 export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } = {
@@ -46,7 +28,9 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'training:status': nul,
   'model:predict': pixels,
   'model:inspect': pixels,
-  'model:explain': object({ pixels, target: nullable(int(0, NUM_CLASSES - 1)) }),
+  'model:explain': object(explainArg),
+  'model:inside': pixels,
+  'model:worked': object(workedArg),
   'data:test-images': object({ indices: testIndices }),
   'model:list': nul,
   'model:save': saveModelArg,

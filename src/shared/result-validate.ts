@@ -15,14 +15,18 @@ import {
   checkpointInfo,
   datasetInfo,
   engineInfo,
-  explanation,
-  inspection,
-  probabilities,
   testImages,
   trainConfig,
   trainingEvent,
 } from './validate.ts';
 import type { WorkerStatus } from './worker-protocol.ts';
+import {
+  explanation,
+  insideView,
+  inspection,
+  probabilities,
+  workedConvolution,
+} from './answers-validate.ts';
 import { runInfo, runList } from './runs.ts';
 import { networkSpec } from './network-validate.ts';
 import { handwritingSet, handwritingTest } from './handwriting.ts';
@@ -70,6 +74,8 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'model:predict': object({ probabilities }),
   'model:inspect': inspection,
   'model:explain': explanation,
+  'model:inside': insideView,
+  'model:worked': workedConvolution,
   'data:test-images': testImages,
   'model:list': modelList,
   'model:save': modelInfo,

@@ -30,9 +30,6 @@ import {
 } from './guard.ts';
 import {
   MAX_TEST_IMAGES,
-  type Explanation,
-  type FeatureMaps,
-  type Inspection,
   type WorkerCommand,
   type WorkerMessage,
   type WorkerRequest,
@@ -41,6 +38,7 @@ import { CLASS_NAME_MAX, DATASET, IMAGE_PIXELS, NUM_CLASSES, type DatasetInfo } 
 import { OPTIMIZERS, tutorialNetwork } from './network.ts';
 import { networkSpec } from './network-validate.ts';
 import { handwritingEdit } from './handwriting.ts';
+import { explainArg, workedArg } from './answers-validate.ts';
 import type { CheckpointInfo } from './models.ts';
 
 const shape = <T>(g: Guard<unknown>): Guard<T> => g as Guard<T>;
@@ -102,40 +100,6 @@ const misclassified: Guard<Misclassified> = object({
 /** The answer to data:test-images. */
 export const testImages: Guard<TestImage[]> = array(testImage, MAX_TEST_IMAGES);
 
-const featureMaps: Guard<FeatureMaps> = (v, p) => {
-  const m = object({
-    layer: literal('conv1', 'conv2'),
-    shape: array(int(1, 4096), 3),
-    values: float32Array(),
-  })(v, p);
-  const [h, w, c] = m.shape;
-  if (m.shape.length !== 3 || h! * w! * c! !== m.values.length)
-    throw new ValidationError(`${p}.shape`, 'does not match the number of values');
-  return { ...m, shape: [h!, w!, c!] };
-};
-
-/** One probability per class, each in [0, 1]. */
-export const probabilities: Guard<number[]> = (v, p) => {
-  const a = array(num(0, 1), NUM_CLASSES)(v, p);
-  if (a.length !== NUM_CLASSES)
-    throw new ValidationError(p, `expected ${NUM_CLASSES} probabilities`);
-  return a;
-};
-
-/** The answer to model:inspect: the probabilities and the shown convolutions' feature maps. */
-export const inspection: Guard<Inspection> = object({
-  probabilities,
-  maps: array(featureMaps, 2),
-});
-
-/** The answer to model:explain: the class explained and its two 28×28 maps. */
-export const explanation: Guard<Explanation> = object({
-  probabilities,
-  target: int(0, NUM_CLASSES - 1),
-  saliency: float32Array(IMAGE_PIXELS),
-  occlusion: float32Array(IMAGE_PIXELS),
-});
-
 /** 100 counts, row = true label, column = prediction. */
 const confusion: Guard<number[]> = (v, p) => {
   const a = array(int(0), 100)(v, p);
@@ -161,11 +125,9 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     status: object({ type: literal('status') }),
     predict: object({ type: literal('predict'), pixels: float32Array(IMAGE_PIXELS) }),
     inspect: object({ type: literal('inspect'), pixels: float32Array(IMAGE_PIXELS) }),
-    explain: object({
-      type: literal('explain'),
-      pixels: float32Array(IMAGE_PIXELS),
-      target: nullable(int(0, NUM_CLASSES - 1)),
-    }),
+    explain: object({ type: literal('explain'), ...explainArg }),
+    inside: object({ type: literal('inside'), pixels: float32Array(IMAGE_PIXELS) }),
+    worked: object({ type: literal('worked'), ...workedArg }),
     'test-images': object({ type: literal('test-images'), indices: testIndices }),
     handwriting: object({ type: literal('handwriting') }),
     'handwriting-edit': object({ type: literal('handwriting-edit'), edit: handwritingEdit }),

@@ -4,6 +4,7 @@ import type { EngineChoice, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { ConvLayerName, TestImage, TrainingEvent } from './events.ts';
 import type { HandwritingEdit, HandwritingSet, HandwritingTest } from './handwriting.ts';
+import type { Activation, NetworkSpec } from './network.ts';
 
 export interface Prediction {
   /** Ten softmax probabilities, digit 0..9. */
@@ -42,6 +43,69 @@ export interface ExplainArg {
   target: number | null;
 }
 
+/** The Inside view shows at most this many channels of a layer (the rest are counted, not sent). */
+export const INSIDE_CHANNELS = 64;
+/** How many of the last layer's terms the Inside view lists for the predicted class. */
+export const INSIDE_TERMS = 8;
+
+/** One layer's output for one image, as the Inside view draws it. */
+export interface Stage {
+  /** The layer's output shape without the batch: [height, width, channels] or [length]. */
+  shape: number[];
+  /** Channels last; of an image-shaped output, the first min(channels, INSIDE_CHANNELS) only. */
+  values: Float32Array;
+}
+
+/** One term of a logit: input × weight (the last layer's input `index`). */
+export interface LogitTerm {
+  index: number;
+  input: number;
+  weight: number;
+}
+
+/** model:inside's answer: every layer's output for one image, of the network that made them. */
+export interface InsideView extends Prediction {
+  /** The current model's own network (read from its layers, not from the form). */
+  network: NetworkSpec;
+  /** One per layer of `network`, in order. */
+  stages: Stage[];
+  logits: number[];
+  /** The predicted class's logit = Σ input × weight + bias: its largest terms by size. */
+  terms: { target: number; bias: number; top: LogitTerm[] };
+}
+
+/** model:worked's argument: an image and one output pixel of one convolution layer. */
+export interface WorkedArg {
+  pixels: Float32Array;
+  /** Index into the network's layers. */
+  layer: number;
+  y: number;
+  x: number;
+  filter: number;
+}
+
+/** out = Σ w·in + b at one output pixel of one filter, with the real numbers (src/worker/worked.ts). */
+export interface WorkedConvolution {
+  /** The patch, weights and products, each k × k × C (row, column, input channel). */
+  kernel: number;
+  channels: number;
+  patch: Float32Array;
+  weights: Float32Array;
+  products: Float32Array;
+  /** Σ products. */
+  sum: number;
+  bias: number;
+  /** sum + bias, and the activation of it (the layer's output at that pixel). */
+  preActivation: number;
+  output: number;
+  activation: Activation;
+  /** The patch's top-left in the layer's input; negative where SAME padding starts outside. */
+  top: number;
+  left: number;
+  /** The part of the input image this output pixel sees: [top, left, bottom, right], inclusive. */
+  field: [number, number, number, number];
+}
+
 /** Most test images one data:test-images request may ask for. */
 export const MAX_TEST_IMAGES = 64;
 
@@ -56,6 +120,9 @@ export type WorkerRequest =
   | { type: 'inspect'; pixels: Float32Array }
   /** Saliency and occlusion maps of an image for one class. */
   | { type: 'explain'; pixels: Float32Array; target: number | null }
+  /** Every layer's output for an image (the Inside view), and one convolution worked through. */
+  | { type: 'inside'; pixels: Float32Array }
+  | ({ type: 'worked' } & WorkedArg)
   /** "My handwriting": read it, change it, test the current model on it. */
   | { type: 'handwriting' }
   | { type: 'handwriting-edit'; edit: HandwritingEdit }
@@ -91,6 +158,8 @@ export interface WorkerReplies {
   predict: Prediction;
   inspect: Inspection;
   explain: Explanation;
+  inside: InsideView;
+  worked: WorkedConvolution;
   handwriting: HandwritingSet;
   'handwriting-edit': HandwritingSet;
   'handwriting-test': HandwritingTest;

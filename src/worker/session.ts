@@ -21,8 +21,8 @@ import { RunControl } from '../training/control.ts';
 import { ProgressReporter } from '../training/progress.ts';
 import { measureSpeed } from '../training/speed.ts';
 import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
-import { inspect, predict, testImages } from './inspect.ts';
-import { explain } from './explain.ts';
+import { testImages } from './inspect.ts';
+import { answer } from './questions.ts';
 import { Handwriting, testHandwriting } from './handwriting.ts';
 import { outcomeEvent } from './outcome.ts';
 import { storageError } from '../library/errors.ts';
@@ -133,11 +133,11 @@ export class TrainingSession {
         this.activeRun().control.stop();
         return null;
       case 'predict':
-        return predict(this.currentModel(), request.pixels);
       case 'inspect':
-        return inspect(this.currentModel(), request.pixels);
       case 'explain':
-        return explain(this.currentModel(), request.pixels, request.target);
+      case 'inside':
+      case 'worked':
+        return answer(this.currentModel(), request);
       case 'handwriting':
         return this.handwriting.read();
       case 'handwriting-edit':

@@ -6,29 +6,9 @@
 // view's building block (issue 16); the unit test holds it to tfjs's layer output.
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_HEIGHT, IMAGE_WIDTH, batchShape } from '../shared/dataset.ts';
-import { padsOf } from '../shared/network-shapes.ts';
-import type { LayerSpec, NetworkSpec } from '../shared/network.ts';
-
-export interface WorkedConvolution {
-  /** The patch, weights and products, each k × k × C (row, column, input channel). */
-  kernel: number;
-  channels: number;
-  patch: Float32Array;
-  weights: Float32Array;
-  products: Float32Array;
-  /** Σ products. */
-  sum: number;
-  bias: number;
-  /** sum + bias, and the activation of it (the layer's output at that pixel). */
-  preActivation: number;
-  output: number;
-  activation: string;
-  /** The patch's top-left in the layer's input; negative where SAME padding starts outside. */
-  top: number;
-  left: number;
-  /** The part of the input image this output pixel sees: [top, left, bottom, right], inclusive. */
-  field: [number, number, number, number];
-}
+import { receptiveField, windowOrigin } from '../shared/windows.ts';
+import type { NetworkSpec } from '../shared/network.ts';
+import type { WorkedConvolution } from '../shared/worker-protocol.ts';
 
 const ACTIVATE: Record<string, (x: number) => number> = {
   relu: (x) => Math.max(0, x),
@@ -36,39 +16,6 @@ const ACTIVATE: Record<string, (x: number) => number> = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   linear: (x) => x,
 };
-
-/** The input image's rows (or columns) that output rows a..b of layer `upTo` depend on. */
-function fieldOf(
-  layers: readonly LayerSpec[],
-  upTo: number,
-  a: number,
-  b: number,
-  size: number,
-): [number, number] {
-  // Sizes along one axis before each layer, then walk back from `upTo` to the image.
-  const sizes = [size];
-  for (const l of layers.slice(0, upTo)) {
-    const n = sizes.at(-1)!;
-    if (l.kind === 'conv')
-      sizes.push(
-        l.padding === 'same' ? Math.ceil(n / l.stride) : Math.floor((n - l.kernel) / l.stride) + 1,
-      );
-    else if (l.kind === 'maxpool' || l.kind === 'avgpool')
-      sizes.push(
-        l.padding === 'same' ? Math.ceil(n / l.stride) : Math.floor((n - l.size) / l.stride) + 1,
-      );
-    else sizes.push(n);
-  }
-  for (let i = upTo; i >= 0; i--) {
-    const l = layers[i]!;
-    const n = sizes[i]!;
-    if (l.kind !== 'conv' && l.kind !== 'maxpool' && l.kind !== 'avgpool') continue;
-    const k = l.kind === 'conv' ? l.kernel : l.size;
-    const [before] = padsOf(n, k, l.stride, l.padding);
-    [a, b] = [Math.max(0, a * l.stride - before), Math.min(n - 1, b * l.stride - before + k - 1)];
-  }
-  return [a, b];
-}
 
 /**
  * The worked numbers of conv layer `index` (of `spec`, as `model` was built from it) at output
@@ -108,8 +55,7 @@ export function workedConvolution(
   const kernel = kernelT!.dataSync(); // [k, k, C, F]
   const bias = biasT!.dataSync()[filter]!;
   const k = l.kernel;
-  const top = y * l.stride - padsOf(inH!, k, l.stride, l.padding)[0];
-  const left = x * l.stride - padsOf(inW!, k, l.stride, l.padding)[0];
+  const [top, left] = windowOrigin(inH!, inW!, k, l.stride, l.padding, y, x);
   const size = k * k * channels!;
   const patch = new Float32Array(size);
   const weights = new Float32Array(size);
@@ -127,8 +73,6 @@ export function workedConvolution(
         sum += products[i]!;
       }
   const preActivation = sum + bias;
-  const [r0, r1] = fieldOf(spec.layers, index, y, y, IMAGE_HEIGHT);
-  const [c0, c1] = fieldOf(spec.layers, index, x, x, IMAGE_WIDTH);
   return {
     kernel: k,
     channels: channels!,
@@ -142,6 +86,6 @@ export function workedConvolution(
     activation: l.activation,
     top,
     left,
-    field: [r0, c0, r1, c1],
+    field: receptiveField(spec.layers, index, y, x, IMAGE_HEIGHT, IMAGE_WIDTH),
   };
 }

@@ -7,12 +7,8 @@ import { RunHistory } from '../../../src/host/run-history.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
 import { ValidationError } from '../../../src/shared/guard.ts';
 import { parseInvoke } from '../../../src/shared/ipc-validate.ts';
-import {
-  inspection,
-  testImages,
-  trainingEvent,
-  workerRequest,
-} from '../../../src/shared/validate.ts';
+import { inspection } from '../../../src/shared/answers-validate.ts';
+import { testImages, trainingEvent, workerRequest } from '../../../src/shared/validate.ts';
 import type { Inspection } from '../../../src/shared/worker-protocol.ts';
 import { initialView, reduce } from '../../../renderer/src/lib/state/reducer.ts';
 import { decode, encode } from '../../../src/wire/codec.ts';

@@ -9,7 +9,8 @@ import { buildModel, buildNetwork, compileModel, probabilities } from '../../../
 import { presetById } from '../../../src/shared/network.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../../src/shared/config.ts';
 import type { TrainingEvent } from '../../../src/shared/events.ts';
-import { inspection, trainingEvent } from '../../../src/shared/validate.ts';
+import { inspection } from '../../../src/shared/answers-validate.ts';
+import { trainingEvent } from '../../../src/shared/validate.ts';
 import { RunControl } from '../../../src/training/control.ts';
 import { ProgressReporter } from '../../../src/training/progress.ts';
 import { train } from '../../../src/training/trainer.ts';
