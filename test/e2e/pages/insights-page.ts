@@ -2,7 +2,7 @@
 // tabs, by test id. Works on a browser tab and an Electron window alike.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type InsightTab = 'filters' | 'draw' | 'test' | 'mine';
+export type InsightTab = 'filters' | 'draw' | 'inside' | 'test' | 'mine';
 
 /** A stroke as points in pad fractions: (0, 0) top left, (1, 1) bottom right. */
 export type Stroke = readonly (readonly [number, number])[];
