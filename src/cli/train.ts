@@ -111,6 +111,7 @@ async function main(): Promise<number> {
           else console.log(`checkpoint saved after epoch ${e.epoch}`);
           return;
         case 'filters':
+        case 'handwriting-accuracy': // the CLI does not fine-tune
         case 'testing':
         case 'evaluation':
         case 'paused':

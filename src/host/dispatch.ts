@@ -99,6 +99,8 @@ async function route(
       return models.chooseFolder(r.arg, folders, remember);
     case 'training:checkpoint':
       return models.checkpoint();
+    case 'training:finetune':
+      return host.request({ type: 'finetune', arg: r.arg });
     case 'training:resume-checkpoint':
       return host.request({ type: 'resume-checkpoint' });
     case 'run:list':

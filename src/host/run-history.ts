@@ -51,6 +51,7 @@ export class RunHistory {
         return;
       }
       case 'epoch-end':
+      case 'handwriting-accuracy':
       case 'paused':
       case 'resumed':
       case 'finished':

@@ -108,5 +108,13 @@ export function runInfoOf(
     params: check.ok ? check.summary.params : 0,
     accuracies: epochs.map((e) => e.testAccuracy),
     starred: false,
+    ...(start.finetune && {
+      finetune: {
+        ...start.finetune,
+        handwriting: events.flatMap((e) =>
+          e.type === 'handwriting-accuracy' ? [e.correct / e.count] : [],
+        ),
+      },
+    }),
   };
 }

@@ -1,5 +1,6 @@
 // The one IPC contract, read by main, preload, the browser-mode server and the renderer.
 // Channel names are `domain:action`. Invoke channels get exactly one answer; event channels push.
+import type { FinetuneArg } from './finetune.ts';
 import type { TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { EngineInfo, TestImage, TrainingEvent } from './events.ts';
@@ -65,6 +66,8 @@ export interface InvokeChannels {
   'training:checkpoint': [null, CheckpointInfo | null];
   /** Continues the checkpointed run after its last completed epoch. */
   'training:resume-checkpoint': [null, { runId: string }];
+  /** Trains a copy of the current model further on "My handwriting", as a new run. */
+  'training:finetune': [FinetuneArg, { runId: string }];
   /** Every kept run, newest first (see src/shared/runs.ts). */
   'run:list': [null, RunList];
   /** Makes a kept run the current model: its weights for predictions, its history everywhere. */
@@ -156,6 +159,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'model:choose-folder',
   'training:checkpoint',
   'training:resume-checkpoint',
+  'training:finetune',
   'run:list',
   'run:open',
   'run:history',

@@ -3,6 +3,7 @@ import type { EngineChoice, EngineName, TrainConfig } from './config.ts';
 import type { ErrorEnvelope } from './errors.ts';
 import type { CheckpointInfo } from './models.ts';
 import type { DatasetInfo } from './dataset.ts';
+import type { FinetuneStart } from './finetune.ts';
 
 export interface EngineInfo {
   name: EngineName;
@@ -87,6 +88,8 @@ export type TrainingEvent =
       notice?: string;
       /** What it trains on (absent in runs kept before datasets could be chosen: MNIST). */
       dataset?: DatasetInfo;
+      /** Set for a fine-tune on "My handwriting": what it trains on, the figures before. */
+      finetune?: FinetuneStart;
     }
   /** The dataset the next run trains on: read at start-up, and again when the learner picks one. */
   | { type: 'dataset'; dataset: DatasetInfo }
@@ -105,6 +108,14 @@ export type TrainingEvent =
       etaSec: number;
     }
   | ({ type: 'epoch-end'; runId: string } & EpochResult)
+  /** A fine-tune run, right after `epoch-end`: the model on the held-out drawings of yours. */
+  | {
+      type: 'handwriting-accuracy';
+      runId: string;
+      epoch: number;
+      correct: number;
+      count: number;
+    }
   | { type: 'filters'; runId: string; epoch: number; batch: number; kernels: KernelSnapshot[] }
   | {
       /** Sent right after `epoch-end`: where the network goes wrong on the test images. */

@@ -5,6 +5,7 @@ import { INVOKE_CHANNELS, type InvokeArg, type InvokeChannel } from './contract.
 import { ValidationError, bool, nul, nullable, object, type Guard } from './guard.ts';
 import { testIndices, trainConfig } from './validate.ts';
 import { explainArg, pixels, workedArg } from './answers-validate.ts';
+import { finetuneArg } from './finetune.ts';
 import {
   chooseFolderArg,
   exportModelArg,
@@ -42,6 +43,7 @@ export const invokeArg: { readonly [C in InvokeChannel]: Guard<InvokeArg<C>> } =
   'model:choose-folder': chooseFolderArg,
   'training:checkpoint': nul,
   'training:resume-checkpoint': nul,
+  'training:finetune': finetuneArg,
   'run:list': nul,
   'run:open': runIdArg,
   'run:history': runIdArg,

@@ -87,6 +87,7 @@ export const invokeResult: { readonly [C in InvokeChannel]: Guard<InvokeResult<C
   'model:choose-folder': nullable(modelList),
   'training:checkpoint': nullable(checkpointInfo),
   'training:resume-checkpoint': started,
+  'training:finetune': started,
   'run:list': runList,
   'run:open': runInfo,
   'run:history': array(trainingEvent),

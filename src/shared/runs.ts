@@ -3,7 +3,19 @@
 // everywhere, compared. Plain data and guards only: imports nothing outside src/shared.
 import type { TrainConfig } from './config.ts';
 import type { TrainingEvent } from './events.ts';
-import { ValidationError, array, bool, int, literal, nullable, num, object, str } from './guard.ts';
+import {
+  ValidationError,
+  array,
+  bool,
+  int,
+  literal,
+  nullable,
+  num,
+  object,
+  optional,
+  str,
+} from './guard.ts';
+import { finetuneStartFields, type FinetuneStart } from './finetune.ts';
 import type { Guard } from './guard.ts';
 import { exportFormat, folderPath, type ExportFormat } from './models.ts';
 import { presetOf } from './network.ts';
@@ -46,6 +58,8 @@ export interface RunInfo {
   starred: boolean;
   /** False for a failed run: its weights were useless (NaN) or lost with the worker. */
   hasWeights: boolean;
+  /** A fine-tune on "My handwriting": its start, and the held-out accuracy after each epoch. */
+  finetune?: FinetuneStart & { handwriting: number[] };
 }
 
 export interface RunList {
@@ -99,6 +113,7 @@ export const runInfo: Guard<RunInfo> = object({
   accuracies: array(num(0, 1), 10_000),
   starred: bool,
   hasWeights: bool,
+  finetune: optional(object({ ...finetuneStartFields, handwriting: array(num(0, 1), 10_000) })),
 });
 
 export const runList: Guard<RunList> = object({ folder: str(4096), runs: array(runInfo, 10_000) });

@@ -37,7 +37,8 @@ import {
 import { CLASS_NAME_MAX, DATASET, IMAGE_PIXELS, NUM_CLASSES, type DatasetInfo } from './dataset.ts';
 import { OPTIMIZERS, tutorialNetwork } from './network.ts';
 import { networkSpec } from './network-validate.ts';
-import { handwritingEdit } from './handwriting.ts';
+import { HANDWRITING_MAX, handwritingEdit } from './handwriting.ts';
+import { finetuneArg, finetuneStart } from './finetune.ts';
 import { explainArg, workedArg } from './answers-validate.ts';
 import type { CheckpointInfo } from './models.ts';
 
@@ -139,6 +140,7 @@ export const workerRequest: Guard<WorkerRequest> = shape(
     'check-model': object({ type: literal('check-model'), dir: str(4096) }),
     'resume-checkpoint': object({ type: literal('resume-checkpoint') }),
     'set-data': object({ type: literal('set-data'), dir: nullable(str(4096)) }),
+    finetune: object({ type: literal('finetune'), arg: finetuneArg }),
   }),
 );
 
@@ -226,6 +228,7 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       batchesPerEpoch: int(1),
       notice: optional(str(4000)),
       dataset: optional(datasetInfo),
+      finetune: optional(finetuneStart),
     }),
     dataset: object({ type: literal('dataset'), dataset: datasetInfo }),
     batch: object({
@@ -250,6 +253,17 @@ export const trainingEvent: Guard<TrainingEvent> = shape(
       testAccuracy: num(0, 1),
       elapsedSec: num(0),
     }),
+    'handwriting-accuracy': (v, p) => {
+      const e = object({
+        type: literal('handwriting-accuracy'),
+        runId,
+        epoch: int(1),
+        correct: int(0, HANDWRITING_MAX),
+        count: int(1, HANDWRITING_MAX),
+      })(v, p);
+      if (e.correct > e.count) throw new ValidationError(`${p}.correct`, 'is more than count');
+      return e;
+    },
     filters: object({
       type: literal('filters'),
       runId,

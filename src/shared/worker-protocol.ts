@@ -5,6 +5,7 @@ import type { ErrorEnvelope } from './errors.ts';
 import type { ConvLayerName, TestImage, TrainingEvent } from './events.ts';
 import type { HandwritingEdit, HandwritingSet, HandwritingTest } from './handwriting.ts';
 import type { Activation, NetworkSpec } from './network.ts';
+import type { FinetuneArg } from './finetune.ts';
 
 export interface Prediction {
   /** Ten softmax probabilities, digit 0..9. */
@@ -139,6 +140,8 @@ export type WorkerRequest =
   | { type: 'check-model'; dir: string }
   /** Continues the checkpointed run (in init's checkpointDir) after its last completed epoch. */
   | { type: 'resume-checkpoint' }
+  /** Trains a copy of the current model further on "My handwriting", as a new run. */
+  | { type: 'finetune'; arg: FinetuneArg }
   /** Trains on the four IDX files in `dir` from now on (null: the bundled MNIST). */
   | { type: 'set-data'; dir: string | null }
   | { type: 'status' };
@@ -170,6 +173,7 @@ export interface WorkerReplies {
   load: { dir: string };
   'check-model': null;
   'resume-checkpoint': { runId: string };
+  finetune: { runId: string };
   status: WorkerStatus;
   'set-data': DatasetInfo;
 }

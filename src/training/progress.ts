@@ -5,6 +5,7 @@ import { readFilterWeights } from '../model/filter-weights.ts';
 import type { DatasetInfo } from '../shared/dataset.ts';
 import type { TrainConfig } from '../shared/config.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
+import type { FinetuneStart } from '../shared/finetune.ts';
 import type { BatchLogs, EpochLogs, TrainBegin, TrainerCallbacks, TrainStart } from './trainer.ts';
 
 export interface ReporterOptions {
@@ -20,6 +21,8 @@ export interface ReporterOptions {
   snapshotsPerEpoch?: number;
   /** Where a resumed run starts: its clock and its first snapshot continue from there. */
   start?: TrainStart;
+  /** A fine-tune on "My handwriting": said in run-started. */
+  finetune?: FinetuneStart;
 }
 
 const WINDOW = 20; // batches in the speed estimate
@@ -44,7 +47,7 @@ export class ProgressReporter implements TrainerCallbacks {
 
   async onTrainBegin(info: TrainBegin): Promise<void> {
     this.batchesPerEpoch = info.batchesPerEpoch;
-    const { runId, config, engine, dataset } = this.o;
+    const { runId, config, engine, dataset, finetune } = this.o;
     this.o.emit({
       type: 'run-started',
       runId,
@@ -52,6 +55,7 @@ export class ProgressReporter implements TrainerCallbacks {
       engine,
       ...info,
       ...(dataset !== undefined && { dataset }),
+      ...(finetune !== undefined && { finetune }),
     });
     // A resumed run starts from the weights after its last completed epoch, not random ones.
     const done = (this.o.start?.fromEpoch ?? 1) - 1;

@@ -1,7 +1,11 @@
 // Everything the training worker does, independent of the thread plumbing: one engine, one
 // dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
 import type * as tf from '@tensorflow/tfjs';
-import type { MnistData } from '../data/mnist.ts';
+import type { MnistData, MnistSplit } from '../data/mnist.ts';
+import { evaluate } from '../training/evaluate.ts';
+import type { FinetuneArg, FinetuneStart } from '../shared/finetune.ts';
+import { prepareFinetune } from './finetune.ts';
+import { networkOfModel } from './inside.ts';
 import { DataSource } from './data-source.ts';
 import { BUNDLED, sameDataset, type DatasetInfo } from '../shared/dataset.ts';
 import { selectEngine } from '../engine/select.ts';
@@ -163,6 +167,8 @@ export class TrainingSession {
         return this.resumeCheckpoint();
       case 'set-data':
         return this.setData(request.dir);
+      case 'finetune':
+        return this.finetune(request.arg);
       default:
         return assertNever(request);
     }
@@ -236,13 +242,18 @@ export class TrainingSession {
     return this.launch(model, checkpoint.meta.config, engine, data, checkpoint.meta);
   }
 
-  /** Makes `model` the current one and trains it, from scratch or from a checkpoint. */
+  /**
+   * Makes `model` the current one and trains it, from scratch, from a checkpoint, or further on
+   * the learner's drawings (`finetune`: tested on the held-out ones after every epoch; no
+   * checkpoints, since a frozen layer's optimizer state would not resume).
+   */
   private launch(
     model: tf.LayersModel,
     config: TrainConfig,
     engine: EngineInfo,
     data: MnistData,
     resumed: CheckpointMeta | null,
+    finetune?: { start: FinetuneStart; heldOut: MnistSplit },
   ): { runId: string } {
     disposeModel(this.model);
     this.model = model;
@@ -284,8 +295,9 @@ export class TrainingSession {
       emit,
       start,
       dataset,
+      ...(finetune && { finetune: finetune.start }),
     });
-    const checkpointDir = this.checkpointDir;
+    const checkpointDir = finetune ? null : this.checkpointDir;
     const callbacks: TrainerCallbacks = {
       onTrainBegin: (info) => reporter.onTrainBegin(info),
       onBatchEnd: (epoch, batch, logs) => reporter.onBatchEnd(epoch, batch, logs),
@@ -293,6 +305,12 @@ export class TrainingSession {
         reporter.onTestProgress(epoch, done, total, seconds),
       onEpochEnd: async (epoch, logs) => {
         await reporter.onEpochEnd(epoch, logs);
+        if (finetune) {
+          const { accuracy } = await evaluate(model, finetune.heldOut);
+          const count = finetune.heldOut.count;
+          const correct = Math.round(accuracy * count);
+          emit({ type: 'handwriting-accuracy', runId: id, epoch, correct, count });
+        }
         // With the optimizer's state (src/training/checkpoint.ts), whichever optimizer it is.
         if (checkpointDir === null) return;
         const run = {
@@ -311,6 +329,29 @@ export class TrainingSession {
     );
     this.run = { id, control, done: done.finally(() => (this.run = null)) };
     return { runId: id };
+  }
+
+  /** Trains a copy of the current model further on "My handwriting", as a new run. */
+  private async finetune(arg: FinetuneArg): Promise<{ runId: string }> {
+    this.ensureIdle();
+    const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
+    const base = this.currentModel();
+    const [set, data] = await Promise.all([this.handwriting.read(), this.loadData()]);
+    await this.saving;
+    this.ensureIdle();
+    const seed = (Date.now() % 1_000_000) + 1;
+    const prepared = await prepareFinetune(
+      base,
+      networkOfModel(base),
+      this.trained?.config ?? null,
+      set,
+      data,
+      arg,
+      seed,
+    );
+    this.ensureIdle(() => disposeModel(prepared.model));
+    const { model, config, start, heldOut } = prepared;
+    return this.launch(model, config, engine, prepared.data, null, { start, heldOut });
   }
 
   private finish(runId: string, outcome: TrainOutcome): void {

@@ -26,6 +26,7 @@ export async function startHost(prefix: string): Promise<HostFixture> {
     dataDir: null,
     modelsDir: join(root, 'models'),
     runsDir: join(root, 'runs'),
+    handwritingDir: join(root, 'handwriting'),
     log: () => {},
   });
   const dispatch = createDispatcher(host, { folders: typedFolders() });
