@@ -1,7 +1,7 @@
 // My handwriting, end to end: after a short run, draw the ten digits and keep each with its
 // number key, see them in the Mine tab, test the model on them beside its MNIST accuracy,
 // relabel and delete one (the test result goes: it was of the old set), export them as IDX files
-// and add them back.
+// and add them back, then fine-tune the model on them and see the figures before and after.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { expect, test } from './support/fixtures.ts';
 import { shortRun } from './support/runs.ts';
 
 test('keep ten labelled drawings by keyboard, then test the model on them', async ({ app }) => {
-  test.setTimeout(180_000); // a run, ten drawings each answered, a test and axe twice
+  test.setTimeout(240_000); // two runs, ten drawings each answered, a test, axe three times
   const studio = await app.open();
   const page = studio.page;
   const insights = new InsightsPage(page);
@@ -79,4 +79,24 @@ test('keep ten labelled drawings by keyboard, then test the model on them', asyn
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+
+  // Fine-tune on them, as a new run: the figures before and after it, side by side.
+  const ft = page.getByTestId('finetune-panel');
+  await ft.getByTestId('finetune-epochs').fill('0');
+  await expect(ft.getByText('Epochs must be a whole number from 1 to 50')).toBeVisible();
+  await expect(ft.getByTestId('btn-finetune')).toBeDisabled();
+  await ft.getByTestId('finetune-epochs').fill('2');
+  await expect(ft.getByTestId('finetune-freeze')).toBeChecked();
+  await ft.getByTestId('btn-finetune').click();
+  const figures = ft.getByTestId('finetune-figures');
+  await expect(figures).toContainText('Fine-tuned: before and after epoch 2', { timeout: 60_000 });
+  await expect(studio.runHeadline).toHaveText(/^Fine-tuned 2 epochs, test accuracy/);
+  await expect(figures).toContainText(
+    `Your ${Math.floor((2 * (before + 9)) / 5)} held-out drawings`,
+  );
+  await expect(figures).toContainText('The MNIST test set');
+  for (const after of await ft.getByTestId('finetune-after').all())
+    await expect(after).toHaveText(/^\d+\.\d%$/);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectAccessible(page, 'fine-tune figures');
 });

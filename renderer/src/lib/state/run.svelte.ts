@@ -302,8 +302,9 @@ export class Studio {
     const previous = this.view;
     this.view = next;
     // A new run (started here, in another window, or found on connect) shows its own settings,
-    // so Train after it repeats it; the fields are locked while it runs anyway.
-    if (next.runId !== previous.runId && next.config !== null) {
+    // so Train after it repeats it; the fields are locked while it runs anyway. Not a fine-tune:
+    // Train cannot repeat it (it starts from a model, not from scratch), so the form stays.
+    if (next.runId !== previous.runId && next.config !== null && next.finetune === null) {
       this.draft = draftFrom(next.config);
       this.network = next.config.network;
       this.optimizer = next.config.optimizer;
