@@ -99,6 +99,15 @@ test('draw a digit, follow it inside, work a conv2 pixel, a pooling window and s
   }
   await studio.page.emulateMedia({ colorScheme: 'light' });
 
+  // The wide view: the column takes the charts' place, and gives it back.
+  const widen = studio.page.getByTestId('insights-widen');
+  await widen.click();
+  await expect(widen).toHaveAttribute('aria-pressed', 'true');
+  await expect(studio.lossPlot).toBeHidden();
+  await expect(inside.map).toBeVisible();
+  await widen.click();
+  await expect(studio.lossPlot).toBeVisible();
+
   // A confusion-matrix image, opened in Draw, then Inside: its label and its cross-entropy.
   await insights.openTab('test');
   await insights.cells.first().waitFor();
