@@ -10,7 +10,7 @@ import { shuffledIndices } from '../data/batch.ts';
 import { buildNetwork, compileModel } from '../model/cnn.ts';
 import { evaluate } from '../training/evaluate.ts';
 import type { TrainConfig } from '../shared/config.ts';
-import { IMAGE_PIXELS } from '../shared/dataset.ts';
+import { BUNDLED, IMAGE_PIXELS, type DatasetInfo } from '../shared/dataset.ts';
 import { EnvelopeError, envelope } from '../shared/errors.ts';
 import {
   FINETUNE_MIN_DRAWINGS,
@@ -98,10 +98,19 @@ export async function prepareFinetune(
   network: NetworkSpec,
   trained: TrainConfig | null,
   set: HandwritingSet,
-  mnist: MnistData,
+  /** The data now, with its name and classes. */
+  mnist: MnistData & { info: DatasetInfo },
   arg: FinetuneArg,
   seed: number,
 ): Promise<PreparedFinetune> {
+  // Your handwriting is digits: mixed with another dataset's images it would teach nonsense.
+  if (mnist.info.classNames.join() !== BUNDLED.classNames.join())
+    throw new EnvelopeError(
+      envelope(
+        'BAD_REQUEST',
+        `Your handwriting is digits, but the data now is ${mnist.info.name}: choose MNIST as the data to fine-tune on it.`,
+      ),
+    );
   if (set.count < FINETUNE_MIN_DRAWINGS)
     throw new EnvelopeError(
       envelope(
@@ -137,5 +146,6 @@ export async function prepareFinetune(
     mnistImages: mixed.count - train.count,
     before,
   };
-  return { model, config, data: { ...mnist, train: mixed }, start, heldOut };
+  const data = { train: mixed, test: mnist.test, source: mnist.source };
+  return { model, config, data, start, heldOut };
 }

@@ -17,10 +17,12 @@ import { libraryError, storageError } from '../library/errors.ts';
 import { MODEL_JSON, ModelFileError, metaOf } from '../library/model-files.ts';
 import { buildFromFiles, disposeModel, loadModelFolder } from '../model/load.ts';
 import type { TrainConfig } from '../shared/config.ts';
-import { EnvelopeError, envelope } from '../shared/errors.ts';
+import { BUNDLED, sameDataset, type DatasetInfo } from '../shared/dataset.ts';
+import { EnvelopeError, envelope, errorText, type ErrorEnvelope } from '../shared/errors.ts';
 import type { TrainingEvent } from '../shared/events.ts';
 import { trainConfig } from '../shared/validate.ts';
 import { restoreFromCheckpoint, writeCheckpoint } from '../training/checkpoint.ts';
+import { saveModelAtomic } from '../model/store.ts';
 import { checkpointInfoOf } from '../library/checkpoint-files.ts';
 
 const badModel = (e: unknown, doing: string): unknown =>
@@ -34,6 +36,36 @@ export interface Trained {
   testAccuracy: number | null;
   /** The data it learnt from (null: the bundled MNIST). */
   dataset: { name: string; classNames: string[] } | null;
+}
+
+/** Saves `model` atomically into `dir` with what it has been through; a failure says what is kept. */
+export async function saveForSession(
+  model: tf.LayersModel,
+  dir: string,
+  trained: Trained | null,
+  engine: string,
+): Promise<{ dir: string; bytes: number }> {
+  const { config, epochs, testAccuracy, dataset } = trained ?? {
+    config: null,
+    epochs: 0,
+    testAccuracy: null,
+    dataset: null,
+  };
+  try {
+    return await saveModelAtomic(model, dir, {
+      name: basename(dir),
+      createdAt: new Date().toISOString(),
+      engine,
+      config: { ...config },
+      epochsTrained: epochs,
+      testAccuracy,
+      ...(dataset && { dataset }),
+    });
+  } catch (e) {
+    throw new EnvelopeError(
+      storageError(e, `save the model "${basename(dir)}"`, 'Any earlier copy is unchanged.'),
+    );
+  }
 }
 
 /** Builds the model in `dir` exactly as loading would, then frees it: import's proof. */
@@ -56,6 +88,8 @@ export async function checkModelFolder(dir: string): Promise<null> {
  */
 export async function loadForSession(
   dir: string,
+  /** The data now: a model that learnt other classes is refused (its outputs mean those). */
+  now: DatasetInfo,
 ): Promise<{ model: tf.LayersModel; trained: Trained }> {
   let loaded;
   let network;
@@ -77,6 +111,16 @@ export async function loadForSession(
     config = meta.config === null ? null : { ...trainConfig(meta.config, 'config'), network };
   } catch {
     config = null;
+  }
+  const learnt = meta.dataset ?? BUNDLED;
+  if (!sameDataset(learnt, now)) {
+    disposeModel(loaded.model);
+    throw new EnvelopeError(
+      envelope(
+        'BAD_REQUEST',
+        `"${basename(dir)}" was trained on ${learnt.name}, but the data now is ${now.name}: choose ${learnt.name} as the data first.`,
+      ),
+    );
   }
   return {
     model: loaded.model,
@@ -229,4 +273,14 @@ export class RunRecorder {
       };
     }
   }
+}
+
+/** An error the worker did not expect, as an envelope (the stack's head as detail). */
+export function internal(e: unknown): ErrorEnvelope {
+  if (e instanceof EnvelopeError) return e.envelope;
+  return envelope(
+    'INTERNAL',
+    `Training failed: ${errorText(e)}`,
+    e instanceof Error ? e.stack?.split('\n').slice(0, 6).join('\n') : undefined,
+  );
 }

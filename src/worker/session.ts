@@ -2,40 +2,32 @@
 // dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
 import type * as tf from '@tensorflow/tfjs';
 import type { MnistData, MnistSplit } from '../data/mnist.ts';
-import { evaluate } from '../training/evaluate.ts';
 import type { FinetuneArg, FinetuneStart } from '../shared/finetune.ts';
 import { prepareFinetune } from './finetune.ts';
 import { networkOfModel } from './inside.ts';
+import { runCallbacks } from './run-callbacks.ts';
 import { DataSource } from './data-source.ts';
-import { BUNDLED, sameDataset, type DatasetInfo } from '../shared/dataset.ts';
+import { BUNDLED, type DatasetInfo } from '../shared/dataset.ts';
 import { selectEngine } from '../engine/select.ts';
 import { buildNetwork, compileModel } from '../model/cnn.ts';
-import { saveModelAtomic } from '../model/store.ts';
 import type { EngineChoice, TrainConfig } from '../shared/config.ts';
-import {
-  EnvelopeError,
-  envelope,
-  errorText,
-  type ErrorCode,
-  type ErrorEnvelope,
-} from '../shared/errors.ts';
+import { EnvelopeError, envelope, errorText, type ErrorCode } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
 import { RunControl } from '../training/control.ts';
-import { ProgressReporter } from '../training/progress.ts';
 import { measureSpeed } from '../training/speed.ts';
-import { train, type TrainerCallbacks, type TrainOutcome } from '../training/trainer.ts';
+import { train, type TrainOutcome } from '../training/trainer.ts';
 import { testImages } from './inspect.ts';
 import { answer } from './questions.ts';
 import { Handwriting, testHandwriting } from './handwriting.ts';
 import { outcomeEvent } from './outcome.ts';
-import { storageError } from '../library/errors.ts';
 import type { CheckpointMeta } from '../library/checkpoint-files.ts';
-import { basename } from 'node:path';
 import {
   RunRecorder,
   checkModelFolder,
   loadForSession,
+  saveForSession,
+  internal,
   resumable,
   type Trained,
 } from './persistence.ts';
@@ -286,43 +278,19 @@ export class TrainingSession {
     const start = resumed
       ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
       : {};
-    const dataset = this.source.info ?? undefined;
-    const reporter = new ProgressReporter({
-      runId: id,
+    const callbacks = runCallbacks({
+      id,
       config,
       engine,
       model,
-      emit,
       start,
-      dataset,
-      ...(finetune && { finetune: finetune.start }),
+      emit,
+      record: (e) => this.emit(e),
+      recorder,
+      dataset: this.source.info ?? undefined,
+      checkpointDir: finetune ? null : this.checkpointDir,
+      finetune,
     });
-    const checkpointDir = finetune ? null : this.checkpointDir;
-    const callbacks: TrainerCallbacks = {
-      onTrainBegin: (info) => reporter.onTrainBegin(info),
-      onBatchEnd: (epoch, batch, logs) => reporter.onBatchEnd(epoch, batch, logs),
-      onTestProgress: (epoch, done, total, seconds) =>
-        reporter.onTestProgress(epoch, done, total, seconds),
-      onEpochEnd: async (epoch, logs) => {
-        await reporter.onEpochEnd(epoch, logs);
-        if (finetune) {
-          const { accuracy } = await evaluate(model, finetune.heldOut);
-          const count = finetune.heldOut.count;
-          const correct = Math.round(accuracy * count);
-          emit({ type: 'handwriting-accuracy', runId: id, epoch, correct, count });
-        }
-        // With the optimizer's state (src/training/checkpoint.ts), whichever optimizer it is.
-        if (checkpointDir === null) return;
-        const run = {
-          runId: id,
-          engine: engine.name,
-          config,
-          epoch,
-          activeSeconds: logs.activeSeconds,
-        };
-        this.emit(await recorder.checkpoint(checkpointDir, model, run));
-      },
-    };
     const done = train(model, data, config, control, callbacks, start).then(
       (outcome) => this.finish(id, outcome),
       (e: unknown) => this.emit({ type: 'failed', runId: id, error: internal(e) }),
@@ -345,7 +313,7 @@ export class TrainingSession {
       networkOfModel(base),
       this.trained?.config ?? null,
       set,
-      data,
+      { ...data, info: this.source.info ?? BUNDLED },
       arg,
       seed,
     );
@@ -374,50 +342,20 @@ export class TrainingSession {
     return this.source.use(dir);
   }
 
-  private async save(dir: string): Promise<{ dir: string; bytes: number }> {
+  private save(dir: string): Promise<{ dir: string; bytes: number }> {
     const model = this.model ?? refuse('NO_MODEL', 'There is no trained model to save yet.');
-    const { config, epochs, testAccuracy, dataset } = this.trained ?? {
-      config: null,
-      epochs: 0,
-      testAccuracy: null,
-      dataset: null,
-    };
-    try {
-      const saved = saveModelAtomic(model, dir, {
-        name: basename(dir),
-        createdAt: new Date().toISOString(),
-        engine: this.engine?.name ?? 'unknown',
-        config: { ...config },
-        epochsTrained: epochs,
-        testAccuracy,
-        ...(dataset && { dataset }),
-      });
-      this.saving = saved.catch(() => {});
-      return await saved;
-    } catch (e) {
-      throw new EnvelopeError(
-        storageError(e, `save the model "${basename(dir)}"`, 'Any earlier copy is unchanged.'),
-      );
-    }
+    const saved = saveForSession(model, dir, this.trained, this.engine?.name ?? 'unknown');
+    this.saving = saved.catch(() => {});
+    return saved;
   }
 
   /** Loads the model in `dir`; the current model stays until the new one is fully checked and built. */
   private async load(dir: string): Promise<{ dir: string }> {
     const busy = 'Stop the training run before loading a model.';
     this.ensureIdle(undefined, busy);
-    const { model, trained } = await loadForSession(dir);
+    const { model, trained } = await loadForSession(dir, this.source.info ?? BUNDLED);
     await this.saving;
     this.ensureIdle(() => disposeModel(model), busy);
-    // Its outputs mean the classes it learnt; the panels show the current data's test set.
-    const now = this.source.info ?? BUNDLED;
-    const learnt = trained.dataset ?? BUNDLED;
-    if (!sameDataset(learnt, now)) {
-      disposeModel(model);
-      refuse(
-        'BAD_REQUEST',
-        `"${basename(dir)}" was trained on ${learnt.name}, but the data now is ${now.name}: choose ${learnt.name} as the data first.`,
-      );
-    }
     disposeModel(this.model);
     this.model = model;
     this.trained = trained;
@@ -435,11 +373,4 @@ export class TrainingSession {
   }
 }
 
-export function internal(e: unknown): ErrorEnvelope {
-  if (e instanceof EnvelopeError) return e.envelope;
-  return envelope(
-    'INTERNAL',
-    `Training failed: ${errorText(e)}`,
-    e instanceof Error ? e.stack?.split('\n').slice(0, 6).join('\n') : undefined,
-  );
-}
+export { internal };

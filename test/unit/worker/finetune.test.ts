@@ -14,7 +14,12 @@ import type { HandwritingSet } from '../../../src/shared/handwriting.ts';
 import { presetById } from '../../../src/shared/network.ts';
 import type { RunList } from '../../../src/shared/runs.ts';
 import type { Inspection } from '../../../src/shared/worker-protocol.ts';
-import { copyForFinetune, mixWithMnist, splitHandwriting } from '../../../src/worker/finetune.ts';
+import {
+  copyForFinetune,
+  mixWithMnist,
+  prepareFinetune,
+  splitHandwriting,
+} from '../../../src/worker/finetune.ts';
 
 const tiny = presetById('tiny-cnn')!;
 
@@ -76,6 +81,28 @@ test('the copy predicts as the original; frozen convolutions are not trainable',
   );
   again.dispose();
   [base, frozen, free].forEach((m) => m.dispose());
+});
+
+test('data that is not digits is refused before anything is built', async () => {
+  const split = { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
+  const fashion = { name: 'Fashion-MNIST', classNames: ['T-shirt/top', 'Trouser', 'Pullover'] };
+  await assert.rejects(
+    prepareFinetune(
+      {} as never,
+      { layers: [] },
+      null,
+      fakeSet(12),
+      {
+        train: split,
+        test: split,
+        source: '',
+        info: { ...fashion, source: 'folder' } as never,
+      },
+      { epochs: 1, learningRate: 1e-3, freezeConv: false, mnistPerDrawing: 0 },
+      1,
+    ),
+    /Your handwriting is digits, but the data now is Fashion-MNIST: choose MNIST/,
+  );
 });
 
 let fixture: HostFixture;
