@@ -159,11 +159,12 @@ async function main(): Promise<void> {
     });
 
     await frames(page, 'idle', 5000);
-    await studio.startRun(longRun({ trainLimit, batchSize, epochs: 3 }));
+    // Epochs enough to outlast the measurements on any machine (it is stopped below).
+    await studio.startRun(longRun({ trainLimit, batchSize, epochs: 100 }));
     while ((await studio.points()) < 1) await page.waitForTimeout(100);
     await frames(page, 'training', seconds * 1000);
     await predictLatency(wire, 'training');
-    await studio.stopButton.click();
+    await studio.stop();
     await studio.expectState('stopped');
     await predictLatency(wire, 'idle'); // the stopped run's model: a model exists only after a run
 
