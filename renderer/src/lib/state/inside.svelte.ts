@@ -44,6 +44,8 @@ export class InsideState {
   image: Float32Array | null = $state.raw(null);
   chosen: Chosen | null = $state.raw(null);
   worked: WorkedConvolution | null = $state.raw(null);
+  /** The pixel `worked` is of (the chosen one may be newer while its numbers are on the way). */
+  workedAt: Chosen | null = $state.raw(null);
   error: ErrorEnvelope | null = $state.raw(null);
 
   #asked = 0;
@@ -60,7 +62,9 @@ export class InsideState {
     const r = await this.#api().invoke('model:inside', image);
     if (question !== this.#asked) return;
     if (!r.ok) {
-      this.error = r.error;
+      // No view of weights that could not be asked about (no model any more, a failed run).
+      [this.view, this.chosen, this.worked, this.error] = [null, null, null, r.error];
+      this.#askedWorked++;
       return;
     }
     const view = r.value;
@@ -118,7 +122,7 @@ export class InsideState {
       filter: c.channel,
     });
     if (question !== this.#askedWorked) return;
-    if (r.ok) this.worked = r.value;
-    else this.error = r.error;
+    if (r.ok) [this.worked, this.workedAt] = [r.value, c];
+    else [this.worked, this.error] = [null, r.error];
   }
 }
