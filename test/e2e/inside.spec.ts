@@ -62,9 +62,16 @@ test('draw a digit, follow it inside, work a conv2 pixel, a pooling window and s
   // conv2 at (8, 4) sees pool1 rows 6-10 (5 rows, SAME pads 2 before), i.e. conv1 rows 12-21,
   // i.e. image rows 10-23 (conv1 reaches 2 further each side); columns 2-15 likewise.
   await expect(inside.field).toHaveAttribute('data-field', '10,2,23,15');
-  const patchBefore = await inside.products.textContent();
-  await inside.channelSums.nth(5).click();
-  await expect(inside.products).not.toHaveText(patchBefore ?? '');
+  // Another channel than the one shown (the largest share opens first, whichever that is).
+  const shown = await inside.channelSums.evaluateAll((els) =>
+    els.findIndex((e) => e.getAttribute('aria-pressed') === 'true'),
+  );
+  await inside.channelSums.nth((shown + 1) % 32).click();
+  await expect(inside.channelSums.nth((shown + 1) % 32)).toHaveAttribute('aria-pressed', 'true');
+  // Its own numbers: the patch is that channel's (channels are numbered from 1 on screen).
+  await expect(inside.worked.getByTestId('inside-patch').locator('caption')).toHaveText(
+    `input patch, channel ${((shown + 1) % 32) + 1}`,
+  );
 
   // Keyboard: the map moves its pixel with the arrow keys.
   await inside.map.focus();
