@@ -1,16 +1,19 @@
 // Everything the training worker does, independent of the thread plumbing: one engine, one
 // dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
 import type * as tf from '@tensorflow/tfjs';
-import type { MnistData, MnistSplit } from '../data/mnist.ts';
-import type { FinetuneArg, FinetuneStart } from '../shared/finetune.ts';
-import { prepareFinetune } from './finetune.ts';
-import { networkOfModel } from './inside.ts';
+import type { MnistData } from '../data/mnist.ts';
 import { runCallbacks } from './run-callbacks.ts';
+import {
+  finetuneRun,
+  freshRun,
+  resumedRun,
+  type Launch,
+  type LaunchBuilder,
+} from './run-starts.ts';
 import { DataSource } from './data-source.ts';
 import { BUNDLED, type DatasetInfo } from '../shared/dataset.ts';
 import { selectEngine } from '../engine/select.ts';
-import { buildNetwork, compileModel } from '../model/cnn.ts';
-import type { EngineChoice, TrainConfig } from '../shared/config.ts';
+import type { EngineChoice } from '../shared/config.ts';
 import { EnvelopeError, envelope, errorText, type ErrorCode } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
@@ -21,14 +24,12 @@ import { testImages } from './inspect.ts';
 import { answer } from './questions.ts';
 import { Handwriting, testHandwriting } from './handwriting.ts';
 import { outcomeEvent } from './outcome.ts';
-import type { CheckpointMeta } from '../library/checkpoint-files.ts';
 import {
   RunRecorder,
   checkModelFolder,
   loadForSession,
   saveForSession,
   internal,
-  resumable,
   type Trained,
 } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
@@ -112,7 +113,7 @@ export class TrainingSession {
   private async dispatch(request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['type']]> {
     switch (request.type) {
       case 'start':
-        return this.start(request.config);
+        return this.startWith(freshRun(request.config));
       case 'pause': {
         const run = this.activeRun();
         if (!run.control.pause()) refuse('NOT_RUNNING', 'Training is already paused.');
@@ -156,11 +157,24 @@ export class TrainingSession {
         // Allowed while training: it touches nothing of the session's.
         return checkModelFolder(request.dir);
       case 'resume-checkpoint':
-        return this.resumeCheckpoint();
+        return this.startWith(
+          resumedRun(
+            this.checkpointDir ??
+              refuse('NOT_FOUND', 'This session keeps no checkpoints to resume.'),
+          ),
+        );
       case 'set-data':
         return this.setData(request.dir);
       case 'finetune':
-        return this.finetune(request.arg);
+        return this.startWith(
+          finetuneRun(
+            this.currentModel(),
+            this.trained,
+            this.handwriting,
+            this.source.info ?? BUNDLED,
+            request.arg,
+          ),
+        );
       default:
         return assertNever(request);
     }
@@ -208,30 +222,18 @@ export class TrainingSession {
     return this.run ?? refuse('NOT_RUNNING', 'No training run is in progress.');
   }
 
-  private async start(config: TrainConfig): Promise<{ runId: string }> {
+  /**
+   * Every way a run starts (Train, resume, fine-tune): refused while one runs, the data loaded,
+   * the model built by `build`, a save in progress awaited (it reads the current model), then
+   * launched, or the new model freed if a run started meanwhile.
+   */
+  private async startWith(build: LaunchBuilder): Promise<{ runId: string }> {
     this.ensureIdle();
     const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
-    const data = await this.loadData();
+    const launch = await build(await this.loadData());
     await this.saving;
-    this.ensureIdle();
-    const model = buildNetwork(config.network, config.seed);
-    compileModel(model, config.learningRate, config.optimizer);
-    return this.launch(model, config, engine, data, null);
-  }
-
-  /** Continues the checkpointed run after its last completed epoch, to the same total. */
-  private async resumeCheckpoint(): Promise<{ runId: string }> {
-    this.ensureIdle();
-    const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
-    const dir =
-      this.checkpointDir ?? refuse('NOT_FOUND', 'This session keeps no checkpoints to resume.');
-    const data = await this.loadData();
-    const perEpoch = (c: TrainConfig): number =>
-      Math.ceil(Math.min(c.trainLimit, data.train.count) / c.batchSize);
-    const { checkpoint, model } = await resumable(dir, perEpoch);
-    await this.saving;
-    this.ensureIdle(() => disposeModel(model));
-    return this.launch(model, checkpoint.meta.config, engine, data, checkpoint.meta);
+    this.ensureIdle(() => disposeModel(launch.model));
+    return this.launch(engine, launch);
   }
 
   /**
@@ -240,12 +242,8 @@ export class TrainingSession {
    * checkpoints, since a frozen layer's optimizer state would not resume).
    */
   private launch(
-    model: tf.LayersModel,
-    config: TrainConfig,
     engine: EngineInfo,
-    data: MnistData,
-    resumed: CheckpointMeta | null,
-    finetune?: { start: FinetuneStart; heldOut: MnistSplit },
+    { model, config, data, resumed, finetune }: Launch,
   ): { runId: string } {
     disposeModel(this.model);
     this.model = model;
@@ -260,7 +258,7 @@ export class TrainingSession {
       testAccuracy: last?.testAccuracy ?? null,
       dataset: learnt,
     };
-    const recorder = new RunRecorder(resumed);
+    const recorder = new RunRecorder(resumed ?? null);
     const emit = (event: TrainingEvent): void => {
       if (event.type === 'epoch-end' && this.trained)
         this.trained = {
@@ -297,29 +295,6 @@ export class TrainingSession {
     );
     this.run = { id, control, done: done.finally(() => (this.run = null)) };
     return { runId: id };
-  }
-
-  /** Trains a copy of the current model further on "My handwriting", as a new run. */
-  private async finetune(arg: FinetuneArg): Promise<{ runId: string }> {
-    this.ensureIdle();
-    const engine = this.engine ?? refuse('ENGINE', 'No training engine could be loaded.');
-    const base = this.currentModel();
-    const [set, data] = await Promise.all([this.handwriting.read(), this.loadData()]);
-    await this.saving;
-    this.ensureIdle();
-    const seed = (Date.now() % 1_000_000) + 1;
-    const prepared = await prepareFinetune(
-      base,
-      networkOfModel(base),
-      this.trained?.config ?? null,
-      set,
-      { ...data, info: this.source.info ?? BUNDLED },
-      arg,
-      seed,
-    );
-    this.ensureIdle(() => disposeModel(prepared.model));
-    const { model, config, start, heldOut } = prepared;
-    return this.launch(model, config, engine, prepared.data, null, { start, heldOut });
   }
 
   private finish(runId: string, outcome: TrainOutcome): void {
