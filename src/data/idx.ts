@@ -5,6 +5,8 @@
 //   class DataError extends Error { file; kind; problem }
 //   parseIdxImages(buf, file): { images: Uint8Array; count: number }   // idx3, 28x28 ubyte
 //   parseIdxLabels(buf, file): Uint8Array                              // idx1, values 0..9
+//   parseIdxPair(images, …, labels, …): both, and the same count
+//   idxBytes(kind, data, count): the IDX file of images or labels (writing "My handwriting")
 import { basename } from 'node:path';
 import { IMAGE_HEIGHT, IMAGE_PIXELS, IMAGE_WIDTH, NUM_CLASSES } from '../shared/dataset.ts';
 
@@ -161,4 +163,39 @@ export function parseIdxLabels(buf: Uint8Array, file: string): Uint8Array {
       );
   }
   return labels;
+}
+
+/** An images file and its labels file, checked alone and against each other (the same count). */
+export function parseIdxPair(
+  imageBytes: Uint8Array,
+  imagesFile: string,
+  labelBytes: Uint8Array,
+  labelsFile: string,
+  /** What the images are called in the message: "drawings" (yours) or "images" (a folder's). */
+  what: string,
+): { images: Uint8Array; labels: Uint8Array } {
+  const parsed = parseIdxImages(imageBytes, imagesFile);
+  const labels = parseIdxLabels(labelBytes, labelsFile);
+  if (labels.length !== parsed.count)
+    throw new DataError(
+      labelsFile,
+      'count-mismatch',
+      `holds ${labels.length} labels for ${parsed.count} ${what}`,
+    );
+  return { images: parsed.images, labels };
+}
+
+/** The IDX bytes of `count` images or labels (big-endian header, as MNIST's): the parsers' inverse. */
+export function idxBytes(kind: IdxKind, data: Uint8Array, count: number): Uint8Array {
+  const header = kind === 'images' ? IMAGE_HEADER_BYTES : LABEL_HEADER_BYTES;
+  const out = new Uint8Array(header + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, kind === 'images' ? IMAGE_MAGIC : LABEL_MAGIC);
+  view.setUint32(4, count);
+  if (kind === 'images') {
+    view.setUint32(8, IMAGE_HEIGHT);
+    view.setUint32(12, IMAGE_WIDTH);
+  }
+  out.set(data, header);
+  return out;
 }

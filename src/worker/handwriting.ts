@@ -5,24 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DataError,
-  IMAGE_HEADER_BYTES,
-  IMAGE_MAGIC,
-  LABEL_HEADER_BYTES,
-  LABEL_MAGIC,
-  parseIdxImages,
-  parseIdxLabels,
-} from '../data/idx.ts';
+import { DataError, idxBytes, parseIdxPair } from '../data/idx.ts';
 import { writeDirAtomic, writeFileAtomic } from '../library/atomic.ts';
 import { logits } from '../model/cnn.ts';
-import {
-  IMAGE_HEIGHT,
-  IMAGE_PIXELS,
-  IMAGE_WIDTH,
-  NUM_CLASSES,
-  batchShape,
-} from '../shared/dataset.ts';
+import { IMAGE_PIXELS, NUM_CLASSES, batchShape } from '../shared/dataset.ts';
 import { EnvelopeError, envelope } from '../shared/errors.ts';
 import {
   HANDWRITING_MAX,
@@ -45,21 +31,6 @@ const refuse = (
 ): never => {
   throw new EnvelopeError(envelope(code, message, detail));
 };
-
-/** The IDX bytes of `count` images or labels (big-endian header, as MNIST's). */
-export function idxBytes(kind: 'images' | 'labels', data: Uint8Array, count: number): Uint8Array {
-  const header = kind === 'images' ? IMAGE_HEADER_BYTES : LABEL_HEADER_BYTES;
-  const out = new Uint8Array(header + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, kind === 'images' ? IMAGE_MAGIC : LABEL_MAGIC);
-  view.setUint32(4, count);
-  if (kind === 'images') {
-    view.setUint32(8, IMAGE_HEIGHT);
-    view.setUint32(12, IMAGE_WIDTH);
-  }
-  out.set(data, header);
-  return out;
-}
 
 export class Handwriting {
   constructor(private readonly dir: string | null) {}
@@ -88,15 +59,19 @@ export class Handwriting {
           'missing',
           `is missing while ${images === null ? LABELS_FILE : IMAGES_FILE} is there`,
         );
-      const parsed = parseIdxImages(images, join(folder, IMAGES_FILE));
-      const parsedLabels = parseIdxLabels(labels, join(folder, LABELS_FILE));
-      if (parsedLabels.length !== parsed.count)
-        throw new DataError(
-          join(folder, LABELS_FILE),
-          'count-mismatch',
-          `holds ${parsedLabels.length} labels for ${parsed.count} drawings`,
-        );
-      return { folder, count: parsed.count, images: parsed.images.slice(), labels: parsedLabels };
+      const pair = parseIdxPair(
+        images,
+        join(folder, IMAGES_FILE),
+        labels,
+        join(folder, LABELS_FILE),
+        'drawings',
+      );
+      return {
+        folder,
+        count: pair.labels.length,
+        images: pair.images.slice(),
+        labels: pair.labels,
+      };
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       return refuse(
@@ -190,15 +165,17 @@ export class Handwriting {
     let images: Uint8Array;
     let labels: Uint8Array;
     try {
-      const parsed = parseIdxImages(new Uint8Array(await readFile(imagesFile)), imagesFile);
-      labels = parseIdxLabels(new Uint8Array(await readFile(labelsFile)), labelsFile);
-      if (labels.length !== parsed.count)
-        throw new DataError(
-          labelsFile,
-          'count-mismatch',
-          `holds ${labels.length} labels for ${parsed.count} images`,
-        );
-      images = parsed.images;
+      const [imageBytes, labelBytes] = await Promise.all([
+        readFile(imagesFile),
+        readFile(labelsFile),
+      ]);
+      ({ images, labels } = parseIdxPair(
+        new Uint8Array(imageBytes),
+        imagesFile,
+        new Uint8Array(labelBytes),
+        labelsFile,
+        'images',
+      ));
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       return refuse(

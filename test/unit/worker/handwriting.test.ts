@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
+import { idxBytes, parseIdxImages, parseIdxLabels } from '../../../src/data/idx.ts';
 import { loadMnist, type MnistData } from '../../../src/data/mnist.ts';
 import { buildNetwork, logits } from '../../../src/model/cnn.ts';
 import { EnvelopeError } from '../../../src/shared/errors.ts';
@@ -16,7 +16,6 @@ import {
   EXPORT_FOLDER,
   Handwriting,
   IMAGES_FILE,
-  idxBytes,
   LABELS_FILE,
   testHandwriting,
 } from '../../../src/worker/handwriting.ts';
