@@ -18,6 +18,26 @@ const ACTIVATE: Record<string, (x: number) => number> = {
 };
 
 /**
+ * A model from the image to layer `index`'s input, built once per model and layer (a click or an
+ * arrow key asks again). Like inspect.ts's probes it shares the model's layers and owns no
+ * weights, so it goes with the model and is never disposed itself.
+ */
+const probes = new WeakMap<tf.LayersModel, Map<number, tf.LayersModel>>();
+function inputProbe(model: tf.LayersModel, index: number): tf.LayersModel {
+  let byLayer = probes.get(model);
+  if (!byLayer) probes.set(model, (byLayer = new Map()));
+  let probe = byLayer.get(index);
+  if (!probe) {
+    probe = tf.model({
+      inputs: model.inputs,
+      outputs: model.layers[index - 1]!.output as tf.SymbolicTensor,
+    });
+    byLayer.set(index, probe);
+  }
+  return probe;
+}
+
+/**
  * The worked numbers of conv layer `index` (of `spec`, as `model` was built from it) at output
  * row `y`, column `x`, filter `filter`, for `pixels`. Throws RangeError for a layer that is not a
  * convolution or a position outside its output.
@@ -42,11 +62,7 @@ export function workedConvolution(
   const input = tf.tidy(() => {
     const image = tf.tensor4d(pixels, batchShape(1));
     if (index === 0) return image;
-    const probe = tf.model({
-      inputs: model.inputs,
-      outputs: model.layers[index - 1]!.output as tf.SymbolicTensor,
-    });
-    return probe.predict(image) as tf.Tensor;
+    return inputProbe(model, index).predict(image) as tf.Tensor;
   });
   const [, inH, inW, channels] = input.shape as number[];
   const values = input.dataSync();
