@@ -37,9 +37,16 @@ export function stageScale(
     : { map: INFERNO, kind: 'sequential', scale: maxAbs(stage.values) };
 }
 
-/** Channel `channel` of an image-shaped stage, or the whole vector folded, as RGBA. */
-export function stageImage(stage: Stage, channel: number, dark: boolean): StageImage {
-  const colours = stageScale(stage, dark);
+/**
+ * Channel `channel` of an image-shaped stage, or the whole vector folded, as RGBA, on the
+ * stage's scale (pass `colours` when drawing several channels: it reads every value).
+ */
+export function stageImage(
+  stage: Stage,
+  channel: number,
+  dark: boolean,
+  colours = stageScale(stage, dark),
+): StageImage {
   if (stage.shape.length === 3) {
     const [h, w] = stage.shape as [number, number, number];
     const values = mapChannel(stage.values, [h, w, shownChannels(stage)], channel);
