@@ -5,7 +5,7 @@ import { get } from 'node:http';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isLoopback, urlHost } from '../../../src/host/access.ts';
-import { parseServeArgs } from '../../../src/host/serve.ts';
+import { parseServeArgs } from '../../../src/host/serve-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -56,12 +56,16 @@ describe('parseServeArgs', () => {
   });
 });
 
-describe('tsx src/host/serve.ts --port 0', () => {
+describe('tsx src/host/serve-cli.ts --port 0', () => {
   test('prints the URL with its token, serves the page, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/serve.ts', '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/host/serve-cli.ts', '--port', '0'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -93,10 +97,14 @@ describe('tsx src/host/serve.ts --port 0', () => {
   });
 
   test('a bad flag exits 2 with the usage', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/serve.ts', '--port', 'x'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/host/serve-cli.ts', '--port', 'x'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) =>
