@@ -111,7 +111,7 @@ function printProfile(
     total += ms;
   }
   console.log(`kernel time per ${what}: ${(total / steps).toFixed(1)} ms (tf.profile, ${steps})`);
-  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 25);
   for (const [key, ms] of top) {
     console.log(
       `${(ms / steps).toFixed(2).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${key}`,

@@ -64,7 +64,7 @@ async function probeWasm(): Promise<Probe> {
     if (!started) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (!started) started = await withoutNewProcessHandlers(() => start(BACKEND.wasm));
-  if (started) await (await import('./wasm-kernels.ts')).startConvolutionThreads();
+  if (started) await (await import('./wasm-kernels.ts')).startKernelThreads();
   return started
     ? { ok: true }
     : { ok: false, why: 'the WebAssembly backend failed to start (see the log for why)' };

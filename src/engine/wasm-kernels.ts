@@ -3,11 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers backend 'wasm' and its kernels
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { adamStepConfig } from './kernels/adam.ts';
 import { batchMatMulConfig } from './kernels/batch-matmul.ts';
 import { conv2DBackpropFilterConfig } from './kernels/conv-backprop-filter.ts';
 import { conv2DBackpropInputConfig } from './kernels/conv-backprop-input.ts';
-import { conv2DConfig, fusedConv2DConfig, winogradFor } from './kernels/conv2d-winograd.ts';
-import type { WinogradConv } from './kernels/winograd/winograd.ts';
+import { conv2DConfig, fusedConv2DConfig } from './kernels/conv2d-winograd.ts';
+import { kernelThreadsFor, type WasmBackendLike } from './kernels/heap-backend.ts';
+import type { KernelThreads } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
@@ -63,16 +65,17 @@ export function registerWasmTrainingKernels(): void {
   replace(fusedMatMulConfig(o));
   replace(conv2D);
   replace(fusedConv2DConfig(original(tf.FusedConv2D)));
+  replace(adamStepConfig);
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
 }
 
 /**
- * Starts the Winograd convolution's helper threads for the active wasm backend (call after
+ * Starts our kernels' helper threads for the active wasm backend (call after
  * tf.setBackend('wasm')), so that the first large convolution already has them; resolves once
  * they run, with the runner.
  */
-export async function startConvolutionThreads(): Promise<WinogradConv> {
-  const runner = winogradFor(tf.backend() as unknown as Parameters<typeof winogradFor>[0]);
+export async function startKernelThreads(): Promise<KernelThreads> {
+  const runner = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike);
   await runner.whenReady();
   return runner;
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/dataset.ts';
 import { assertNever } from '../shared/guard.ts';
+import { FusedAdamOptimizer } from './fused-adam.ts';
 import {
   tutorialNetwork,
   MOMENTUM,
@@ -90,7 +91,7 @@ export const softmaxCrossEntropy = (labels: tf.Tensor, logits: tf.Tensor): tf.Te
 export function optimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      return new FusedAdamOptimizer(learningRate, 0.9, 0.999);
     case 'sgd':
       return tf.train.sgd(learningRate);
     case 'momentum':

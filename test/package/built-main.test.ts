@@ -42,13 +42,13 @@ test('the built wasm engine runs conv2 by Winograd on both its threads', () => {
   const script = `
     import * as tf from '@tensorflow/tfjs';
     const { withWasmThreads } = await import(${JSON.stringify(chunk('wasm-threads'))});
-    const { registerWasmTrainingKernels, startConvolutionThreads } = await import(${JSON.stringify(chunk('wasm-kernels'))});
+    const { registerWasmTrainingKernels, startKernelThreads } = await import(${JSON.stringify(chunk('wasm-kernels'))});
     registerWasmTrainingKernels();
     await withWasmThreads(2, () => tf.setBackend('wasm'));
     const conv = () => tf.conv2d(tf.ones([4, 14, 14, 32]), tf.ones([5, 5, 32, 64]), 1, 'same');
-    const winograd = await startConvolutionThreads();
+    const winograd = await startKernelThreads();
     const centre = conv().dataSync()[(7 * 14 + 7) * 64];
-    console.log(JSON.stringify({ threads: winograd.lastThreads, runs: winograd.runs, centre }));
+    console.log(JSON.stringify({ threads: winograd.lastThreads, runs: winograd.runs.conv, centre }));
   `;
   const { status, stdout, stderr } = spawnSync(
     process.execPath,

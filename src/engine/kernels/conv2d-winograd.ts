@@ -1,36 +1,17 @@
 // Conv2D and FusedConv2D for the wasm backend: 5×5, stride 1, SAME convolutions with channel counts
-// that suit SIMD (the CNN's conv2: 32 → 64) run as Winograd F(2×2, 5×5) (./winograd/), which needs
+// that suit SIMD (the CNN's conv2: 32 → 64) run as Winograd F(2×2, 5×5) (./wasm/conv5x5.c), which needs
 // 2.8× fewer multiplications than XNNPACK's direct kernel; everything else, conv1 included, runs
 // the backend's own kernel. Gradients are unaffected: they are defined on the kernel's inputs.
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type {
   Conv2DAttrs,
-  DataId,
   FusedConv2DAttrs,
   KernelConfig,
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs';
 import { computeConv2DInfo, reluOrLinear } from './kernel-util.ts';
-import { WinogradConv, type ConvShape, type WasmHeapModule } from './winograd/winograd.ts';
-
-export interface WasmBackendLike {
-  wasm: WasmHeapModule;
-  dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
-
-const engines = new WeakMap<object, WinogradConv>();
-
-/** The backend's Winograd runner, made (and its helper threads started) on first use. */
-export function winogradFor(backend: WasmBackendLike): WinogradConv {
-  let engine = engines.get(backend);
-  if (engine === undefined) {
-    engine = new WinogradConv(backend.wasm, getThreadsCount());
-    engines.set(backend, engine);
-  }
-  return engine;
-}
+import { convolve, filterGradient, type ConvShape } from './wasm/winograd.ts';
+import { kernelThreadsFor, offsetIn, sizeOf, type WasmBackendLike } from './heap-backend.ts';
 
 interface Conv {
   x: TensorInfo;
@@ -69,11 +50,6 @@ const shapeOf = (info: Conv2DInfo): ConvShape => ({
   outChannels: info.outChannels,
 });
 
-const offsetIn =
-  (backend: WasmBackendLike) =>
-  (t: TensorInfo): number =>
-    backend.dataIdMap.get(t.dataId)!.memoryOffset;
-
 /**
  * Conv2DBackpropFilter by Winograd F(5×5, 2×2) if `info` (the forward convolution's) fits, into a
  * new [5, 5, C, K] output; null if it does not fit.
@@ -87,7 +63,7 @@ export function winogradFilterGradient(
   if (x.dtype !== 'float32' || dy.dtype !== 'float32' || !fitsWinograd(info)) return null;
   const out = backend.makeOutput([5, 5, info.inChannels, info.outChannels], 'float32');
   const at = offsetIn(backend);
-  winogradFor(backend).filterGradient({
+  filterGradient(kernelThreadsFor(backend), {
     x: at(x),
     dy: at(dy),
     dw: at(out),
@@ -112,11 +88,11 @@ function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   );
   const fits =
     fitsWinograd(info) &&
-    (bias === undefined || (bias.dtype === 'float32' && size(bias) === info.outChannels));
+    (bias === undefined || (bias.dtype === 'float32' && sizeOf(bias) === info.outChannels));
   if (!fits) return null;
   const out = backend.makeOutput(info.outShape, 'float32');
   const at = offsetIn(backend);
-  winogradFor(backend).convolve({
+  convolve(kernelThreadsFor(backend), {
     x: at(x),
     filter: at(filter),
     bias: bias === undefined ? null : at(bias),
@@ -126,8 +102,6 @@ function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   });
   return out;
 }
-
-const size = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 
 export function conv2DConfig(original: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {

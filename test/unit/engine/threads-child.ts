@@ -2,7 +2,10 @@
 // needs its own process): selects the wasm engine with CNN_STUDIO_WASM_THREADS as set by the
 // test, trains the real CNN a few Adam steps at batch 50 on fixed data, prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
-import { winogradFor } from '../../../src/engine/kernels/conv2d-winograd.ts';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
 import { selectEngine } from '../../../src/engine/select.ts';
 import { buildModel, compileModel } from '../../../src/model/cnn.ts';
 import { values } from './compare.ts';
@@ -32,7 +35,7 @@ const weights = await Promise.all(
   model.getWeights().map(async (w) => Array.from((await w.data()) as Float32Array)),
 );
 // conv2 runs by Winograd on the backend's thread count once its helper threads are up.
-const winograd = winogradFor(tf.backend() as unknown as Parameters<typeof winogradFor>[0]);
+const winograd = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike);
 await winograd.whenReady();
 const logits = model.predict(x) as tf.Tensor;
 console.log(

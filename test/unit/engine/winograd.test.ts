@@ -1,14 +1,21 @@
-// The Winograd F(2×2, 5×5) convolution (src/engine/kernels/winograd/, conv2d-winograd.ts): taken
+// The Winograd F(2×2, 5×5) convolution (src/engine/kernels/wasm/conv5x5.c, conv2d-winograd.ts): taken
 // for the shapes it fits and equal to tfjs-cpu there, left alone for the others, split across
 // helper threads without changing a bit, and failing loudly rather than hanging.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { winogradFor } from '../../../src/engine/kernels/conv2d-winograd.ts';
-import { SOURCE_SHA256 } from '../../../src/engine/kernels/winograd/conv5x5-wasm.ts';
-import { WinogradConv, type ConvJob } from '../../../src/engine/kernels/winograd/winograd.ts';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
+import { SOURCE_SHA256 } from '../../../src/engine/kernels/wasm/kernels-wasm.ts';
+import { KernelThreads } from '../../../src/engine/kernels/wasm/threads.ts';
+import {
+  convolve,
+  filterGradient,
+  type ConvJob,
+} from '../../../src/engine/kernels/wasm/winograd.ts';
+import { kernelSources, sourcesHash } from '../../../scripts/kernel-sources.ts';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import { compareWithCpu, input, values, type Input } from './compare.ts';
 
@@ -17,18 +24,18 @@ before(async () => {
   assert.ok(await tf.setBackend('wasm'));
 });
 
-test('the committed WebAssembly was built from the committed C source', () => {
-  const source = readFileSync(
-    new URL('../../../src/engine/kernels/winograd/conv5x5.c', import.meta.url),
-  );
-  const hash = createHash('sha256').update(source).digest('hex');
-  assert.equal(hash, SOURCE_SHA256, 'conv5x5.c changed: run `npm run build:winograd`');
+test('the committed WebAssembly was built from the committed C sources', () => {
+  const dir = new URL('../../../src/engine/kernels/wasm/', import.meta.url).pathname;
+  const sources = kernelSources(dir);
+  assert.ok(sources.some((s) => s.endsWith('conv5x5.c')));
+  assert.equal(sourcesHash(sources), SOURCE_SHA256, 'a C kernel changed: npm run build:kernels');
 });
 
 /** Winograd runs on the wasm backend so far (0 before its first). */
 async function winogradRuns(): Promise<number> {
   assert.ok(await tf.setBackend('wasm'));
-  return winogradFor(tf.backend() as unknown as Parameters<typeof winogradFor>[0]).runs;
+  const { runs } = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike);
+  return runs.conv + runs.filterGradParts;
 }
 
 interface Case {
@@ -172,15 +179,15 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     outChannels: k,
     relu: true,
   });
-  const one = new WinogradConv(heap, 1);
-  const two = new WinogradConv(heap, 2);
+  const one = new KernelThreads(heap, 1);
+  const two = new KernelThreads(heap, 2);
   after(() => two.dispose());
 
   test('two threads write exactly what one writes', async () => {
     await two.whenReady();
     const [y1, y2] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
-    one.convolve(job(y1));
-    two.convolve(job(y2));
+    convolve(one, job(y1));
+    convolve(two, job(y2));
     assert.equal(one.lastThreads, 1);
     assert.equal(two.lastThreads, 2);
     assert.ok(
@@ -210,7 +217,7 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     const results = [one, two].map((runner) => {
       const dw = heap._malloc(want.length * 4);
       const job = { x: place(xs), dy: place(dys), dw, n: gn, height: gh, width: gw };
-      runner.filterGradient({ ...job, inChannels: gc, outChannels: gk });
+      filterGradient(runner, { ...job, inChannels: gc, outChannels: gk });
       assert.equal(runner.lastThreads, runner === one ? 1 : 2);
       const got = f32(dw, want.length);
       const worst = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
@@ -229,12 +236,12 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
       dw: heap._malloc(25 * c * k * 4),
     };
     const gradJob = { ...grad, n, height: h, width: w, inChannels: c, outChannels: k };
-    const fresh = new WinogradConv(heap, 1);
-    fresh.filterGradient(gradJob); // the larger of the two: its workspace serves both
+    const fresh = new KernelThreads(heap, 1);
+    filterGradient(fresh, gradJob); // the larger of the two: its workspace serves both
     const before = allocations;
     for (let i = 0; i < 3; i++) {
-      fresh.convolve(conv);
-      fresh.filterGradient(gradJob);
+      convolve(fresh, conv);
+      filterGradient(fresh, gradJob);
     }
     assert.equal(allocations, before, 'the tfjs heap was asked for memory again');
   });
@@ -242,9 +249,9 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
   test('an address outside the memory fails with an error, and the helper lives on', async () => {
     await two.whenReady();
     const bad = { ...job(heap._malloc(n * h * w * k * 4)), x: memory.buffer.byteLength - 64 };
-    assert.throws(() => two.convolve(bad), /Winograd conv failed: .*out of bounds/);
+    assert.throws(() => convolve(two, bad), /wasm kernel conv failed: .*out of bounds/);
     const y = heap._malloc(n * h * w * k * 4);
-    two.convolve(job(y));
+    convolve(two, job(y));
     assert.equal(two.lastThreads, 2);
   });
 });

@@ -1,4 +1,4 @@
-// The body of a convolution helper thread. It runs from its source text (Worker eval), so it must
+// The body of a kernel helper thread (threads.ts). It runs from its source text (Worker eval), so it must
 // be self-contained: no imports, no closures over this module.
 import type * as WorkerThreads from 'node:worker_threads';
 
@@ -11,6 +11,7 @@ interface HelperData {
   ctrl: SharedArrayBuffer;
   stackTop: number;
   layout: typeof LAYOUT;
+  ops: readonly string[];
 }
 
 type Run = (...args: number[]) => void;
@@ -20,16 +21,12 @@ export function helperMain(): void {
   // Not require or import: a bundler rewrites those into helpers that the worker would lack.
   const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
   const { parentPort, workerData } = threads;
-  const { module, memory, ctrl: buffer, stackTop, layout } = workerData as HelperData;
+  const { module, memory, ctrl: buffer, stackTop, layout, ops: names } = workerData as HelperData;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as {
-    conv: Run;
-    filterGradParts: Run;
-    __stack_pointer: WebAssembly.Global;
-  };
-  // In the order of OPS in winograd.ts.
-  const ops = [exports.conv, exports.filterGradParts];
-  exports.__stack_pointer.value = stackTop;
+  const exports = instance.exports as Record<string, unknown>;
+  // Indexed as OPS in threads.ts, which sends the names.
+  const ops = names.map((name) => exports[name] as Run);
+  (exports.__stack_pointer as WebAssembly.Global).value = stackTop;
   const ctrl = new Int32Array(buffer);
   parentPort!.postMessage('ready');
   let seen = 0;

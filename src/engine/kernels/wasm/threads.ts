@@ -1,0 +1,221 @@
+// Runs the C kernels here (kernels-wasm.ts, built from *.c) on tensors in the tfjs wasm backend's
+// own memory, on as many threads as the backend's pool: this thread plus helper threads, each with
+// its own instance of the module over the same shared memory, woken through Atomics. The
+// backend's pthreads are idle meanwhile (they only work inside the backend's own kernels), so the
+// cores are free.
+import { Worker } from 'node:worker_threads';
+import { OWN_MEMORY_WASM, SHARED_MEMORY_WASM } from './kernels-wasm.ts';
+import { helperMain, LAYOUT } from './helper.ts';
+
+/** The parts of tfjs's Emscripten module this uses. */
+export interface WasmHeapModule {
+  wasmMemory?: WebAssembly.Memory; // threaded build
+  asm?: { memory?: WebAssembly.Memory }; // single-threaded builds
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+/** The module's exports; every argument is an i32 (a byte offset, a size or an index). */
+export interface KernelExports {
+  __stack_pointer: WebAssembly.Global;
+  filter(w: number, u: number, c: number, k: number): void;
+  scratchFloats(c: number, k: number): number;
+  /** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
+  conv(...args: number[]): void;
+  /** x, dy, m, N, H, W, C, K, parts, first part, end part, scratch. */
+  filterGradParts(...args: number[]): void;
+  filterGradFinish(m: number, parts: number, dw: number, c: number, k: number): void;
+  /** x, dy, m, shape, parts, first part, end part. */
+  filterGradDirectParts(...args: number[]): void;
+  sumParts(m: number, parts: number, size: number, dw: number): void;
+  columnSum(x: number, out: number, rows: number, cols: number): void;
+  /** job, first element, end element. */
+  adam(...args: number[]): void;
+  /** x, dy, dx, shape, first image, end image, scratch. */
+  maxPoolGrad(...args: number[]): void;
+}
+
+/** The exports that threads share: a helper runs one by its index here (its `op` slot). */
+export const OPS = [
+  'conv',
+  'filterGradParts',
+  'filterGradDirectParts',
+  'adam',
+  'maxPoolGrad',
+] as const;
+export type Op = (typeof OPS)[number];
+
+const STACK_BYTES = 64 * 1024;
+// A helper answers within its share of one operation; a minute means it is gone.
+const HELPER_TIMEOUT_MS = 60_000;
+
+function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, stackTop: number) {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  exports.__stack_pointer.value = stackTop;
+  return exports;
+}
+
+interface Helper {
+  ctrl: Int32Array;
+  worker: Worker;
+  sequence: number;
+}
+
+export class KernelThreads {
+  readonly exports: KernelExports;
+  private readonly helpers: Helper[] = [];
+  private readonly ready: Promise<void>;
+  readonly memory: WebAssembly.Memory;
+
+  constructor(
+    private readonly heap: WasmHeapModule,
+    threads: number,
+  ) {
+    const memory = heap.wasmMemory ?? heap.asm?.memory;
+    if (memory === undefined) throw new Error('the wasm backend does not expose its memory');
+    this.memory = memory;
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM, 'base64');
+    const module = new WebAssembly.Module(bytes);
+    this.exports = instantiate(module, memory, this.stack());
+    const started: Promise<void>[] = [];
+    for (let i = 1; i < (shared ? threads : 1); i++) started.push(this.startHelper(module, memory));
+    this.ready = Promise.all(started).then(() => undefined);
+  }
+
+  /** Resolves once every helper thread has started (until then this thread does all the work). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Allocates a stack in the backend's heap (never freed: one per instance, for its lifetime). */
+  private stack(): number {
+    return (this.heap._malloc(STACK_BYTES) + STACK_BYTES) & ~15;
+  }
+
+  private startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
+    const ctrl = new Int32Array(new SharedArrayBuffer(LAYOUT.length * 4));
+    const worker = new Worker(`(${helperMain.toString()})()`, {
+      eval: true,
+      execArgv: [], // not this process's loaders (e.g. tsx): the helper is plain JavaScript
+      workerData: {
+        module,
+        memory,
+        ctrl: ctrl.buffer,
+        stackTop: this.stack(),
+        layout: LAYOUT,
+        ops: OPS,
+      },
+    });
+    worker.unref(); // it only works while this thread waits for it
+    const helper: Helper = { ctrl, worker, sequence: 0 };
+    return new Promise((resolve) => {
+      worker.once('message', () => {
+        this.helpers.push(helper);
+        resolve();
+      });
+      // A helper that cannot start leaves its share to this thread.
+      worker.once('error', (error) => {
+        console.warn(
+          `A kernel helper thread failed to start (${String(error)}); using fewer threads`,
+        );
+        resolve();
+      });
+    });
+  }
+
+  /** Threaded operations run so far, by op, and the threads the last one used (for tests). */
+  readonly runs = Object.fromEntries(OPS.map((op) => [op, 0])) as Record<Op, number>;
+  lastThreads = 0;
+
+  // One block of the backend's heap holds every operation's temporary buffers (transformed
+  // filters, partial sums, scratch, job descriptions), grown when an operation needs more and
+  // kept: allocating megabytes per training step and freeing them again fragments the heap, which
+  // then only grows (RSS +95 MB over 10 short epochs).
+  private workspace = { at: 0, bytes: 0 };
+
+  /**
+   * Offsets of buffers of the given byte sizes (16-byte aligned) inside the workspace, valid
+   * until the next call.
+   */
+  buffers(sizes: number[]): number[] {
+    const aligned = sizes.map((b) => Math.ceil(b / 16) * 16);
+    const total = aligned.reduce((a, b) => a + b, 0);
+    if (total > this.workspace.bytes) {
+      if (this.workspace.bytes > 0) this.heap._free(this.workspace.at);
+      const bytes = Math.max(total, Math.ceil(this.workspace.bytes * 1.5));
+      const at = this.heap._malloc(bytes + 16);
+      if (at === 0) throw new Error(`cannot allocate ${bytes} bytes for a wasm kernel's buffers`);
+      this.workspace = { at, bytes };
+    }
+    let next = Math.ceil(this.workspace.at / 16) * 16;
+    return aligned.map((b) => ((next += b), next - b));
+  }
+
+  /** How many threads to use for `most` shares of work (1 if there is only one). */
+  threadsFor(most: number): number {
+    return Math.min(1 + this.helpers.length, Math.max(1, most));
+  }
+
+  /**
+   * Runs `op` on `threads` threads at once, thread i with the arguments `argsFor(i)`: the helpers
+   * take theirs, this thread the first. Returns when all are done.
+   */
+  parallel(op: Op, threads: number, argsFor: (thread: number) => number[]): void {
+    const woken = this.helpers.slice(0, threads - 1);
+    woken.forEach((h, i) => wake(h, OPS.indexOf(op), argsFor(i + 1)));
+    // Helpers must be done with the workspace before anything else uses it, whatever happens here.
+    let failure: unknown = null;
+    try {
+      this.exports[op](...argsFor(0));
+    } catch (error) {
+      failure = error;
+    }
+    for (const h of woken) {
+      try {
+        awaitHelper(h);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw new Error(`the wasm kernel ${op} failed: ${String(failure)}`);
+    this.runs[op]++;
+    this.lastThreads = 1 + woken.length;
+  }
+
+  /** Stops the helper threads (for tests; the app keeps them for the process's life). */
+  async dispose(): Promise<void> {
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+    this.helpers.length = 0;
+  }
+}
+
+/** [first, end) of share i when `units` are split into `shares` contiguous ranges. */
+export function share(units: number, shares: number, i: number): [number, number] {
+  return [Math.floor((units * i) / shares), Math.floor((units * (i + 1)) / shares)];
+}
+
+function wake(h: Helper, op: number, args: number[]): void {
+  if (args.length > LAYOUT.length - LAYOUT.args) throw new Error('too many kernel arguments');
+  h.ctrl[LAYOUT.op] = op;
+  h.ctrl.set(args, LAYOUT.args);
+  Atomics.store(h.ctrl, LAYOUT.request, ++h.sequence);
+  Atomics.notify(h.ctrl, LAYOUT.request);
+}
+
+function awaitHelper(h: Helper): void {
+  const done = LAYOUT.done;
+  const deadline = Date.now() + HELPER_TIMEOUT_MS;
+  for (
+    let seen = Atomics.load(h.ctrl, done);
+    seen !== h.sequence;
+    seen = Atomics.load(h.ctrl, done)
+  ) {
+    if (Date.now() > deadline) throw new Error('a kernel helper thread stopped answering');
+    Atomics.wait(h.ctrl, done, seen, 1000);
+  }
+  if (Atomics.load(h.ctrl, LAYOUT.status) !== 0) {
+    throw new Error('a helper thread trapped (memory access out of bounds?)');
+  }
+}

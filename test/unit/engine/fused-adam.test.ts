@@ -1,0 +1,114 @@
+// The fused Adam step (src/model/fused-adam.ts, src/engine/kernels/adam.ts, wasm/adam.c): on wasm
+// it runs as one kernel, and its weights, moments and β powers after several steps are exactly
+// (bit for bit) tfjs's own Adam's on tfjs-cpu; its state saves and restores as Adam's does.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
+import { ADAM_STEP, FusedAdamOptimizer } from '../../../src/model/fused-adam.ts';
+import { values } from './compare.ts';
+
+before(() => {
+  registerWasmTrainingKernels();
+});
+
+// Sizes: a multiple of 4, one that leaves 3 elements after the vectors, and a scalar.
+const SHAPES = [[40, 30], [7, 5, 3], []];
+const STEPS = 4;
+
+interface Result {
+  weights: Float32Array[];
+  slots: Float32Array[];
+  iterations: number;
+}
+
+/** Trains variables of SHAPES for STEPS steps of synthetic gradients with `make`'s optimizer. */
+async function train(backend: string, make: () => tf.Optimizer): Promise<Result> {
+  assert.ok(await tf.setBackend(backend));
+  const vars = SHAPES.map((s, i) =>
+    tf.variable(tf.tensor(values(tf.util.sizeFromShape(s), 10 + i), s), true, `w${i}-${backend}`),
+  );
+  const optimizer = make();
+  for (let step = 0; step < STEPS; step++) {
+    const grads = vars.map((v, i) => ({
+      name: v.name,
+      // Large and tiny gradients: the moments' rounding shows.
+      tensor: tf.tensor(
+        values(v.size, 100 * step + i).map((g, j) => g * 10 ** ((j % 7) - 3)),
+        v.shape,
+      ),
+    }));
+    optimizer.applyGradients(grads);
+    tf.dispose(grads.map((g) => g.tensor));
+  }
+  const slots = await optimizer.getWeights();
+  const result = {
+    weights: vars.map((v) => v.dataSync() as Float32Array),
+    slots: slots.map((s) => s.tensor.dataSync() as Float32Array),
+    iterations: optimizer.iterations,
+  };
+  tf.dispose([...vars, ...slots.map((s) => s.tensor)]);
+  optimizer.dispose();
+  return result;
+}
+
+test('on wasm the step is one kernel per weight, and equals tfjs Adam on cpu bit for bit', async () => {
+  const lr = 3e-3;
+  const want = await train('cpu', () => tf.train.adam(lr));
+  assert.ok(await tf.setBackend('wasm'));
+  assert.ok(tf.getKernel(ADAM_STEP, 'wasm'), 'the fused kernel is registered for wasm');
+  const threads = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike);
+  const before = threads.runs.adam;
+  const got = await train('wasm', () => new FusedAdamOptimizer(lr, 0.9, 0.999));
+  assert.equal(threads.runs.adam - before, STEPS * SHAPES.length, 'the fused kernel did not run');
+  assert.equal(got.iterations, STEPS);
+  assert.ok(
+    want.weights[0]!.some((w, i) => w !== values(1200, 10)[i]),
+    'the weights moved',
+  );
+  assert.deepEqual(got.weights, want.weights);
+  // Slots: the iteration count, then each weight's m and v in order (the checkpoint's layout).
+  assert.equal(got.slots.length, 1 + 2 * SHAPES.length);
+  assert.deepEqual(got.slots, want.slots);
+});
+
+test('tfjs Adam on wasm (unfused) agrees too, so the kernel matches the backend it replaces', async () => {
+  const lr = 1e-4;
+  const fused = await train('wasm', () => new FusedAdamOptimizer(lr, 0.9, 0.999));
+  const plain = await train('wasm', () => tf.train.adam(lr));
+  assert.deepEqual(fused.weights, plain.weights);
+});
+
+test('where the backend has no fused kernel (cpu) it is tfjs Adam, and still says it is Adam', async () => {
+  assert.ok(await tf.setBackend('cpu'));
+  const optimizer = new FusedAdamOptimizer(1e-4, 0.9, 0.999);
+  assert.equal(optimizer.getClassName(), 'Adam');
+  assert.equal(tf.getKernel(ADAM_STEP, 'cpu'), undefined);
+  const a = await train('cpu', () => new FusedAdamOptimizer(1e-4, 0.9, 0.999));
+  const b = await train('cpu', () => tf.train.adam(1e-4));
+  assert.deepEqual(a.weights, b.weights);
+  optimizer.dispose();
+});
+
+test('a state saved from the fused optimizer continues exactly in tfjs Adam, and back', async () => {
+  assert.ok(await tf.setBackend('wasm'));
+  const v = tf.variable(tf.tensor(values(64, 3), [8, 8]), true, 'resume-w');
+  const grad = (s: number) => [{ name: v.name, tensor: tf.tensor(values(64, 50 + s), [8, 8]) }];
+  const first = new FusedAdamOptimizer(1e-3, 0.9, 0.999);
+  for (let s = 0; s < 3; s++) first.applyGradients(grad(s));
+  const saved = await first.getWeights();
+  const start = v.dataSync().slice();
+  const continueWith = async (o: tf.Optimizer): Promise<Float32Array> => {
+    v.assign(tf.tensor(start, [8, 8]));
+    await o.setWeights(saved.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
+    for (let s = 3; s < 6; s++) o.applyGradients(grad(s));
+    return v.dataSync() as Float32Array;
+  };
+  const viaPlain = await continueWith(tf.train.adam(1e-3));
+  const viaFused = await continueWith(new FusedAdamOptimizer(1e-3, 0.9, 0.999));
+  assert.deepEqual(viaFused, viaPlain);
+});
