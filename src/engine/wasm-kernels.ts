@@ -12,6 +12,7 @@ import { kernelThreadsFor, type WasmBackendLike } from './kernels/heap-backend.t
 import type { KernelThreads } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
+import { sumConfig } from './kernels/column-sum.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
 
 // Marks our configs in tfjs's (process-global) kernel registry, so a second call, even from a
@@ -38,8 +39,9 @@ function replace(config: KernelConfig): void {
 }
 
 /**
- * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm) and faster Conv2DBackpropInput,
- * MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D and FusedConv2D for backend 'wasm'. Idempotent.
+ * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm), the fused Adam step, and faster
+ * Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D and Sum for
+ * backend 'wasm'. Idempotent.
  * Call before the first training step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
@@ -66,6 +68,7 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2D);
   replace(fusedConv2DConfig(original(tf.FusedConv2D)));
   replace(adamStepConfig);
+  replace(sumConfig(original(tf.Sum)));
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
 }
 

@@ -26,8 +26,10 @@ interface AdamState {
   accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
 }
 
+type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: Gradients): void {
     if (tf.getKernel(ADAM_STEP, tf.getBackend()) === undefined) {
       super.applyGradients(variableGradients);
       return;

@@ -16,6 +16,7 @@ import {
 } from './kernel-util.ts';
 import type { KernelBackendLike, WasmOriginals } from './kernel-util.ts';
 import { winogradFilterGradient } from './conv2d-winograd.ts';
+import { directFilterGradient } from './filter-grad-direct.ts';
 import type { WasmBackendLike } from './heap-backend.ts';
 
 /**
@@ -23,7 +24,8 @@ import type { WasmBackendLike } from './heap-backend.ts';
  * convolution whose batch is ci, whose channels are n and whose filter is dy, i.e.
  * conv(x^T [ci,h,w,n] padded like the forward pass, dy^T [ho,wo,n,co]) = [ci,fh,fw,co], then
  * transposed to [fh,fw,ci,co]. This runs on wasm's fast (XNNPACK) convolution. conv2's (5×5 SAME,
- * 32 → 64) runs by Winograd instead (./wasm/conv5x5.c): 2.8× fewer multiplications, no transposes.
+ * 32 → 64) runs by Winograd instead (./wasm/conv5x5.c): 2.8× fewer multiplications, no transposes;
+ * conv1's (one input channel) directly (./filter-grad-direct.ts).
  */
 export function conv2DBackpropFilterConfig(o: WasmOriginals): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend: b, attrs }) => {
@@ -48,7 +50,9 @@ export function conv2DBackpropFilterConfig(o: WasmOriginals): KernelConfig {
           `use the native or pure-JavaScript engine for this model`,
       );
     }
-    const fast = winogradFilterGradient(b as unknown as WasmBackendLike, x, dy, info);
+    const heap = b as unknown as WasmBackendLike;
+    const fast =
+      winogradFilterGradient(heap, x, dy, info) ?? directFilterGradient(heap, x, dy, info);
     if (fast !== null) return fast;
     const { top, bottom, left, right } = info.padInfo;
     const xT = transpose(o, x, [3, 1, 2, 0], backend);

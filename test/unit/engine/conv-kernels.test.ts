@@ -2,6 +2,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import { compareWithCpu, input } from './compare.ts';
 
@@ -10,8 +14,29 @@ type Pad =
   'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
 const B = 2; // small batch: tfjs-cpu takes ~2.5 s per image for conv2's filter gradient
-const LAYERS: { name: string; x: Shape4; filter: Shape4; pad: Pad }[] = [
-  { name: 'conv1', x: [B, 28, 28, 1], filter: [5, 5, 1, 32], pad: 'same' },
+// direct: Conv2DBackpropFilter runs by the direct kernel (filter-grad-direct.ts), which takes
+// stride 1, up to 4 input channels and output channels in fours.
+const LAYERS: { name: string; x: Shape4; filter: Shape4; pad: Pad; direct?: true }[] = [
+  { name: 'conv1', x: [B, 28, 28, 1], filter: [5, 5, 1, 32], pad: 'same', direct: true },
+  {
+    name: '3×3 VALID, 2 → 36 (a block of 32 and one of 4)',
+    x: [3, 7, 9, 2],
+    filter: [3, 3, 2, 36],
+    pad: 'valid',
+    direct: true,
+  },
+  {
+    name: 'explicit uneven padding, 4 → 8',
+    x: [13, 6, 5, 4],
+    filter: [4, 3, 4, 8],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 2],
+      [0, 0],
+    ],
+    direct: true,
+  },
   { name: 'conv2', x: [B, 14, 14, 32], filter: [5, 5, 32, 64], pad: 'same' },
   { name: 'valid 4x3 filter', x: [2, 9, 8, 3], filter: [4, 3, 3, 5], pad: 'valid' },
   {
@@ -40,21 +65,31 @@ function outShape(x: Shape4, f: Shape4, pad: Pad): Shape4 {
 const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: object): tf.Tensor =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
 
+/** Runs of the direct filter-gradient kernel on the wasm backend so far. */
+const directRuns = (): number =>
+  kernelThreadsFor(tf.findBackend('wasm') as unknown as WasmBackendLike).runs.filterGradDirectParts;
+
 before(async () => {
   registerWasmTrainingKernels();
   assert.ok(await tf.setBackend('wasm'));
 });
 
-for (const { name, x, filter, pad } of LAYERS) {
+for (const { name, x, filter, pad, direct } of LAYERS) {
   const dy = outShape(x, filter, pad);
   describe(name, () => {
     test('Conv2DBackpropFilter matches cpu', async () => {
+      const before = directRuns();
       await compareWithCpu(`Conv2DBackpropFilter ${name}`, [input(x, 1), input(dy, 2)], (xt, dyt) =>
         run(
           tf.Conv2DBackpropFilter,
           { x: xt!, dy: dyt! },
           { strides: 1, pad, dataFormat: 'NHWC', filterShape: filter },
         ),
+      );
+      assert.equal(
+        directRuns() > before,
+        direct === true,
+        'the direct kernel ran or not as it should',
       );
     });
 
