@@ -3,6 +3,7 @@
 // XNNPACK first repacks the right operand with a cache-hostile transposing copy.
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { dispose, run, transpose, view } from './kernel-util.ts';
+import { heapProduct } from './matmul.ts';
 import type { KernelBackendLike, WasmOriginals } from './kernel-util.ts';
 
 const size = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
@@ -104,14 +105,19 @@ export function plannedProduct(
   return view(out, [...Array<number>(outer).fill(1), m, n]);
 }
 
-/** BatchMatMul through plannedProduct, wasm's own kernel where that declines. */
+/**
+ * BatchMatMul by our own product (./matmul.ts) where it applies, else through plannedProduct,
+ * else wasm's own kernel.
+ */
 export function batchMatMulConfig(o: WasmOriginals): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
     const backend = args.backend as KernelBackendLike;
     return (
-      plannedProduct(o, backend, a, b, transposeA, transposeB) ?? o.batchMatMul.kernelFunc(args)
+      heapProduct(backend, a, b, transposeA, transposeB) ??
+      plannedProduct(o, backend, a, b, transposeA, transposeB) ??
+      o.batchMatMul.kernelFunc(args)
     );
   };
   // Keep the original setup: the plain product and the fallback need the cwrap it creates.

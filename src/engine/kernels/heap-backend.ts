@@ -22,11 +22,14 @@ export function isHeapBackend(b: unknown): b is WasmBackendLike {
 
 const threads = new WeakMap<object, KernelThreads>();
 
-/** The backend's kernel threads, made (and their helper threads started) on first use. */
-export function kernelThreadsFor(backend: WasmBackendLike): KernelThreads {
+/**
+ * The backend's kernel threads, made (and their helper threads started) on first use, as many as
+ * the backend's own pool unless `count` says otherwise (tests).
+ */
+export function kernelThreadsFor(backend: WasmBackendLike, count?: number): KernelThreads {
   let t = threads.get(backend);
   if (t === undefined) {
-    t = new KernelThreads(backend.wasm, getThreadsCount());
+    t = new KernelThreads(backend.wasm, count ?? getThreadsCount());
     threads.set(backend, t);
   }
   return t;

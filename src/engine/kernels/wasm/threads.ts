@@ -33,6 +33,10 @@ export interface KernelExports {
   adam(...args: number[]): void;
   /** x, dy, dx, shape, first image, end image, scratch. */
   maxPoolGrad(...args: number[]): void;
+  /** A, B, C, m, k, n, first, end (columns for NN and NT, rows for TN). */
+  matmulNN(...args: number[]): void;
+  matmulNT(...args: number[]): void;
+  matmulTN(...args: number[]): void;
 }
 
 /** The exports that threads share: a helper runs one by its index here (its `op` slot). */
@@ -42,6 +46,9 @@ export const OPS = [
   'filterGradDirectParts',
   'adam',
   'maxPoolGrad',
+  'matmulNN',
+  'matmulNT',
+  'matmulTN',
 ] as const;
 export type Op = (typeof OPS)[number];
 

@@ -1,0 +1,63 @@
+// Unbatched float32 products C = op(A)·op(B) for the wasm backend by ./wasm/matmul.c, which reads
+// both operands where they lie in every transposed form (XNNPACK needs explicit transposes and
+// repacks the right operand on every call: see ./batch-matmul.ts), split across the kernel threads.
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { isHeapBackend, kernelThreadsFor, offsetIn } from './heap-backend.ts';
+
+// Below this many multiply-adds per thread, waking a helper costs more than it saves.
+const MIN_MACS_PER_THREAD = 1_000_000;
+
+const outer = (t: TensorInfo): number => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+
+/** [rows, cols] of the last two dimensions, or null below rank 2. */
+function matrix(t: TensorInfo): [number, number] | null {
+  const [r, c] = t.shape.slice(-2);
+  return t.shape.length >= 2 ? [r!, c!] : null;
+}
+
+/** `units` split into `threads` ranges whose starts are multiples of `step`. */
+function ranges(units: number, threads: number, step: number): [number, number][] {
+  const blocks = Math.ceil(units / step);
+  return Array.from({ length: threads }, (_, i) => [
+    Math.min(units, step * Math.floor((blocks * i) / threads)),
+    Math.min(units, step * Math.floor((blocks * (i + 1)) / threads)),
+  ]);
+}
+
+/**
+ * op(a)·op(b) into a new tensor of wasm's BatchMatMul output shape (outer dims of 1, then
+ * [m, n]); null where this does not apply (another backend, batched or non-float products, or
+ * mismatched shapes, which the caller's fallback reports in its usual words).
+ */
+export function heapProduct(
+  backend: unknown,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo | null {
+  const ma = matrix(a);
+  const mb = matrix(b);
+  if (!isHeapBackend(backend) || ma === null || mb === null) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || outer(a) !== 1 || outer(b) !== 1) {
+    return null;
+  }
+  if (transposeA && transposeB) return null; // no dense layer asks for Aᵀ·Bᵀ
+  const [m, k] = transposeA ? [ma[1], ma[0]] : ma;
+  const [k2, n] = transposeB ? [mb[1], mb[0]] : mb;
+  if (k !== k2 || m === 0 || n === 0) return null;
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const out = backend.makeOutput([...Array<number>(rank - 2).fill(1), m, n], 'float32');
+  const t = kernelThreadsFor(backend);
+  const at = offsetIn(backend);
+  const threads = t.threadsFor(Math.floor((m * n * k) / MIN_MACS_PER_THREAD));
+  const head = [at(a), at(b), at(out), m, k, n];
+  // NN splits columns in panels of 8, NT in blocks of 4, TN rows in blocks of 4.
+  const [op, split] = transposeA
+    ? (['matmulTN', ranges(m, threads, 4)] as const)
+    : transposeB
+      ? (['matmulNT', ranges(n, threads, 4)] as const)
+      : (['matmulNN', ranges(n, threads, 8)] as const);
+  t.parallel(op, threads, (i) => [...head, ...split[i]!]);
+  return out;
+}

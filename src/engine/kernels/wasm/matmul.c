@@ -1,0 +1,164 @@
+// Matrix products for the dense layers, C[m][n] = op(A)·op(B), row-major, in the three forms a
+// dense layer's training step needs, each reading its operands where they lie (no transposed or
+// repacked copies, which cost XNNPACK more than the arithmetic here):
+//   NN  C = A·B      the forward pass, x[50][3136] · W[3136][1000]
+//   NT  C = A·Bᵀ     the input gradient, dy[50][1000] · W[3136][1000]ᵀ
+//   TN  C = Aᵀ·B     the weight gradient, x[50][3136]ᵀ · dy[50][1000]
+// Every output element is computed by one call, in an order fixed by the shapes alone, so threads
+// (which split the columns or rows into ranges) give the same bits as one thread.
+#include <wasm_simd128.h>
+
+typedef v128_t v;
+
+#ifdef __wasm_relaxed_simd__
+// acc + a·b, fused where the machine has FMA (relaxed SIMD leaves the rounding to the machine).
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
+static inline float hsum(v x) {
+  return (wasm_f32x4_extract_lane(x, 0) + wasm_f32x4_extract_lane(x, 1)) +
+         (wasm_f32x4_extract_lane(x, 2) + wasm_f32x4_extract_lane(x, 3));
+}
+
+// C[i][j..j+7] (+)= Σ_{p in [p0, p1)} A[i][p] · B[p][j..j+7], 4 rows of C from row i; `add`
+// continues the sums already in C (same order of additions as one pass).
+static inline void nnBlock(const float *A, const float *B, float *C, int m, int k, int n, int i,
+                           int j, int p0, int p1, int add) {
+  int mr = m - i < 4 ? m - i : 4;
+  const float *a0 = A + (long)i * k;
+  const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
+  const float *a3 = mr > 3 ? a0 + 3 * k : a0;
+  float *o = C + (long)i * n + j;
+  float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
+  v z = wasm_f32x4_splat(0);
+  v c00 = add ? wasm_v128_load(o) : z, c01 = add ? wasm_v128_load(o + 4) : z;
+  v c10 = add ? wasm_v128_load(o1) : z, c11 = add ? wasm_v128_load(o1 + 4) : z;
+  v c20 = add ? wasm_v128_load(o2) : z, c21 = add ? wasm_v128_load(o2 + 4) : z;
+  v c30 = add ? wasm_v128_load(o3) : z, c31 = add ? wasm_v128_load(o3 + 4) : z;
+  const float *b = B + (long)p0 * n + j;
+  for (int p = p0; p < p1; p++, b += n) {
+    v b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v x0 = wasm_v128_load32_splat(a0 + p), x1 = wasm_v128_load32_splat(a1 + p);
+    v x2 = wasm_v128_load32_splat(a2 + p), x3 = wasm_v128_load32_splat(a3 + p);
+    c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
+    c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
+    c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
+    c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
+  }
+  // Rows past m alias row i's pointers: store them first, so row i's own values land last.
+  wasm_v128_store(o3, c30), wasm_v128_store(o3 + 4, c31);
+  wasm_v128_store(o2, c20), wasm_v128_store(o2 + 4, c21);
+  wasm_v128_store(o1, c10), wasm_v128_store(o1 + 4, c11);
+  wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
+}
+
+// Rows of B per pass: a panel's 8 columns × KC rows (≤ 16 KB) stay in L1 while every block of 4
+// rows of A passes over them. Read in place, W's rows are 4 000 bytes apart: too far apart for
+// the hardware to keep a whole panel (3 136 rows) close.
+#define KC 256
+
+// NN, columns [j0, j1) (j0 a multiple of 8), in panels of 8 columns.
+__attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const float *B, float *C,
+                                                       int m, int k, int n, int j0, int j1) {
+  int j = j0;
+  for (; j + 8 <= j1; j += 8)
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      int p1 = k - p0 < KC ? k : p0 + KC;
+      for (int i = 0; i < m; i += 4) nnBlock(A, B, C, m, k, n, i, j, p0, p1, p0 > 0);
+    }
+  for (; j < j1; j++)  // the last n % 8 columns (j1 = n there)
+    for (int i = 0; i < m; i++) {
+      float s = 0;
+      for (int p = 0; p < k; p++) s += A[(long)i * k + p] * B[(long)p * n + j];
+      C[(long)i * n + j] = s;
+    }
+}
+
+// NT: C[i][j] = Σ_p A[i][p] · Bt[j][p], columns [j0, j1). Both run along p: dot products, four
+// lanes of partial sums added at the end. Blocks of 4 rows of Bt (W) outer, so W is read once.
+__attribute__((export_name("matmulNT"))) void matmulNT(const float *A, const float *Bt, float *C,
+                                                   int m, int k, int n, int j0, int j1) {
+  int k4 = k & ~3;
+  for (int j = j0; j < j1; j += 4) {
+    int nr = j1 - j < 4 ? j1 - j : 4;
+    const float *b0 = Bt + (long)j * k;
+    const float *b1 = nr > 1 ? b0 + k : b0, *b2 = nr > 2 ? b0 + 2 * k : b0;
+    const float *b3 = nr > 3 ? b0 + 3 * k : b0;
+    for (int i = 0; i < m; i += 2) {
+      const float *a0 = A + (long)i * k, *a1 = i + 1 < m ? a0 + k : a0;
+      v s00 = wasm_f32x4_splat(0), s01 = s00, s02 = s00, s03 = s00;
+      v s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+      for (int p = 0; p < k4; p += 4) {
+        v x0 = wasm_v128_load(a0 + p), x1 = wasm_v128_load(a1 + p);
+        v w0 = wasm_v128_load(b0 + p), w1 = wasm_v128_load(b1 + p);
+        v w2 = wasm_v128_load(b2 + p), w3 = wasm_v128_load(b3 + p);
+        s00 = MADD(s00, x0, w0), s01 = MADD(s01, x0, w1), s02 = MADD(s02, x0, w2);
+        s03 = MADD(s03, x0, w3), s10 = MADD(s10, x1, w0), s11 = MADD(s11, x1, w1);
+        s12 = MADD(s12, x1, w2), s13 = MADD(s13, x1, w3);
+      }
+      float r[2][4] = {{hsum(s00), hsum(s01), hsum(s02), hsum(s03)},
+                       {hsum(s10), hsum(s11), hsum(s12), hsum(s13)}};
+      const float *bs[4] = {b0, b1, b2, b3};
+      for (int p = k4; p < k; p++)
+        for (int q = 0; q < 4; q++) r[0][q] += a0[p] * bs[q][p], r[1][q] += a1[p] * bs[q][p];
+      for (int q = 0; q < nr; q++) {
+        C[(long)i * n + j + q] = r[0][q];
+        if (i + 1 < m) C[(long)(i + 1) * n + j + q] = r[1][q];
+      }
+    }
+  }
+}
+
+// TN: C[i][j] = Σ_p At[p][i] · B[p][j], rows [i0, i1) (i0 a multiple of 4). k is small here (the
+// batch). Blocks of 16 rows: their k × 16 values of At, read once into a table of splats, serve
+// every panel of 8 columns of B, whose KT rows stay in L1 across the block's four 4×8 tiles.
+#define KT 64
+
+__attribute__((export_name("matmulTN"))) void matmulTN(const float *At, const float *B, float *C,
+                                                       int m, int k, int n, int i0, int i1) {
+  int n8 = n & ~7;
+  v xs[KT * 16];
+  for (int ib = i0; ib < i1; ib += 16) {
+    int rows = i1 - ib < 16 ? i1 - ib : 16;
+    for (int p0 = 0; p0 < k; p0 += KT) {
+      int p1 = k - p0 < KT ? k : p0 + KT, add = p0 > 0;
+      for (int p = p0; p < p1; p++)
+        for (int r = 0; r < 16; r++)
+          xs[(p - p0) * 16 + r] = wasm_f32x4_splat(r < rows ? At[(long)p * m + ib + r] : 0.0f);
+      for (int j = 0; j < n8; j += 8)
+        for (int r0 = 0; r0 < rows; r0 += 4) {
+          int mr = rows - r0 < 4 ? rows - r0 : 4;
+          float *o = C + (long)(ib + r0) * n + j;
+          float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
+          v z = wasm_f32x4_splat(0);
+          v c00 = add ? wasm_v128_load(o) : z, c01 = add ? wasm_v128_load(o + 4) : z;
+          v c10 = add ? wasm_v128_load(o1) : z, c11 = add ? wasm_v128_load(o1 + 4) : z;
+          v c20 = add ? wasm_v128_load(o2) : z, c21 = add ? wasm_v128_load(o2 + 4) : z;
+          v c30 = add ? wasm_v128_load(o3) : z, c31 = add ? wasm_v128_load(o3 + 4) : z;
+          const float *b = B + (long)p0 * n + j;
+          const v *x = xs + r0;
+          for (int p = p0; p < p1; p++, b += n, x += 16) {
+            v b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+            c00 = MADD(c00, x[0], b0), c01 = MADD(c01, x[0], b1);
+            c10 = MADD(c10, x[1], b0), c11 = MADD(c11, x[1], b1);
+            c20 = MADD(c20, x[2], b0), c21 = MADD(c21, x[2], b1);
+            c30 = MADD(c30, x[3], b0), c31 = MADD(c31, x[3], b1);
+          }
+          // Rows past the block alias its first row: store them first, so its values land last.
+          wasm_v128_store(o3, c30), wasm_v128_store(o3 + 4, c31);
+          wasm_v128_store(o2, c20), wasm_v128_store(o2 + 4, c21);
+          wasm_v128_store(o1, c10), wasm_v128_store(o1 + 4, c11);
+          wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
+        }
+      for (int r = 0; r < rows; r++)  // the last n % 8 columns
+        for (int j = n8; j < n; j++) {
+          float *o = C + (long)(ib + r) * n + j;
+          float s = add ? *o : 0;
+          for (int p = p0; p < p1; p++) s += At[(long)p * m + ib + r] * B[(long)p * n + j];
+          *o = s;
+        }
+    }
+  }
+}
