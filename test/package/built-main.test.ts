@@ -48,7 +48,7 @@ test('the built wasm engine runs conv2 by Winograd on both its threads', () => {
     const conv = () => tf.conv2d(tf.ones([4, 14, 14, 32]), tf.ones([5, 5, 32, 64]), 1, 'same');
     const winograd = await startKernelThreads();
     const centre = conv().dataSync()[(7 * 14 + 7) * 64];
-    console.log(JSON.stringify({ threads: winograd.lastThreads, runs: winograd.runs.conv, centre }));
+    console.log(JSON.stringify({ threads: winograd.lastThreads.conv, runs: winograd.runs.conv, centre }));
   `;
   const { status, stdout, stderr } = spawnSync(
     process.execPath,

@@ -42,7 +42,7 @@ console.log(
   JSON.stringify({
     label: info.label,
     threads: info.threads,
-    winogradThreads: winograd.lastThreads,
+    winogradThreads: winograd.lastThreads.conv,
     losses,
     weights,
     logits: Array.from(await logits.data()),

@@ -188,8 +188,8 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     const [y1, y2] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
     convolve(one, job(y1));
     convolve(two, job(y2));
-    assert.equal(one.lastThreads, 1);
-    assert.equal(two.lastThreads, 2);
+    assert.equal(one.lastThreads.conv, 1);
+    assert.equal(two.lastThreads.conv, 2);
     assert.ok(
       f32(y1, n * h * w * k).some((v) => v > 0),
       'an all-zero result tests nothing',
@@ -218,10 +218,10 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
       const dw = heap._malloc(want.length * 4);
       const job = { x: place(xs), dy: place(dys), dw, n: gn, height: gh, width: gw };
       filterGradient(runner, { ...job, inChannels: gc, outChannels: gk });
-      assert.equal(runner.lastThreads, runner === one ? 1 : 2);
+      assert.equal(runner.lastThreads.filterGradParts, runner === one ? 1 : 2);
       const got = f32(dw, want.length);
       const worst = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
-      assert.ok(worst < 1e-4, `threads ${runner.lastThreads}: off by ${worst}`);
+      assert.ok(worst < 1e-4, `threads ${runner.lastThreads.filterGradParts}: off by ${worst}`);
       return got;
     });
     // Not just close: the sums are split the same way whatever the thread count.
@@ -252,6 +252,6 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     assert.throws(() => convolve(two, bad), /wasm kernel conv failed: .*out of bounds/);
     const y = heap._malloc(n * h * w * k * 4);
     convolve(two, job(y));
-    assert.equal(two.lastThreads, 2);
+    assert.equal(two.lastThreads.conv, 2);
   });
 });

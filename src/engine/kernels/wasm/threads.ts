@@ -132,9 +132,11 @@ export class KernelThreads {
     });
   }
 
-  /** Threaded operations run so far, by op, and the threads the last one used (for tests). */
+  /** Runs so far and the threads the last run used, by op (for tests and profiles). */
   readonly runs = Object.fromEntries(OPS.map((op) => [op, 0])) as Record<Op, number>;
-  lastThreads = 0;
+  readonly lastThreads = Object.fromEntries(OPS.map((op) => [op, 0])) as Record<Op, number>;
+  /** The threads the last run of any op used. */
+  lastThreadsAny = 0;
 
   // One block of the backend's heap holds every operation's temporary buffers (transformed
   // filters, partial sums, scratch, job descriptions), grown when an operation needs more and
@@ -188,7 +190,7 @@ export class KernelThreads {
     }
     if (failure !== null) throw new Error(`the wasm kernel ${op} failed: ${String(failure)}`);
     this.runs[op]++;
-    this.lastThreads = 1 + woken.length;
+    this.lastThreads[op] = this.lastThreadsAny = 1 + woken.length;
   }
 
   /** Stops the helper threads (for tests; the app keeps them for the process's life). */
