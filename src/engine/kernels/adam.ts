@@ -1,10 +1,14 @@
 // The fused Adam step (src/model/fused-adam.ts) for the wasm backend: one pass over a weight, its
 // two moments and its gradient (./wasm/adam.c), the elements split across the kernel threads.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { ADAM_STEP, type AdamStepAttrs } from '../../model/fused-adam.ts';
+import type { AdamStepAttrs } from '../../model/fused-adam.ts';
 import { isHeapBackend, kernelThreadsFor, offsetIn, sizeOf } from './heap-backend.ts';
 import type { KernelThreads } from './wasm/threads.ts';
 
+// The name FusedAdamOptimizer looks for (ADAM_STEP in src/model/fused-adam.ts; fused-adam.test
+// finds this kernel under it). Not imported from there: this module is loaded lazily, and in the
+// build, importing a module of the worker's own would make this chunk import the worker's entry.
+const ADAM_STEP = 'CnnStudioAdamStep';
 // Below this many elements per thread, waking a helper costs more than it saves.
 const MIN_ELEMENTS_PER_THREAD = 32_768;
 // struct Job in adam.c: nine addresses, then six float32 constants.
