@@ -1,17 +1,23 @@
 // Compiles the C kernels in src/engine/kernels/wasm/ (*.c) into one WebAssembly module and writes
 // its two builds, as base64, into kernels-wasm.ts next to them (with the sources' SHA-256, which a
-// unit test checks), so neither the app nor its tests need a C compiler. Needs clang and lld
-// (Debian: `apt-get install -y clang lld`). Run after editing a C file: `npm run build:kernels`.
+// unit test checks), so neither the app nor its tests need a C compiler. Needs clang 16 and its
+// lld, for relaxed SIMD's final opcodes (Debian 12: `apt-get install -y clang-16 lld-16`; clang 14
+// emits the proposal's early ones, which no runtime accepts now). CLANG names another clang.
+// Run after editing a C or header file: `npm run build:kernels`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
 import { kernelSources, sourcesHash } from './kernel-sources.ts';
 
 const DIR = join(import.meta.dirname, '..', 'src', 'engine', 'kernels', 'wasm');
 const OUTPUT = join(DIR, 'kernels-wasm.ts');
 const SOURCES = kernelSources(DIR);
 
+const CLANG = process.env.CLANG ?? 'clang-16';
+// So that checkModule can compile the relaxed builds on Node 20 (Node 22 has relaxed SIMD).
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const COMMON = [
   '--target=wasm32',
   '-O3',
@@ -30,20 +36,27 @@ const COMMON = [
   '-Wl,--export=__stack_pointer',
 ];
 // tfjs's threaded build has a shared memory (any number of instances can work on it at once); its
-// single-threaded builds have an ordinary one, which a shared-memory module cannot import.
+// single-threaded builds have an ordinary one, which a shared-memory module cannot import. Each
+// comes plain (SIMD128) and with relaxed SIMD (fused multiply-adds: simd.h), which a runtime
+// without relaxed SIMD refuses to compile, so threads.ts takes it only where it validates.
+const SHARED = ['-matomics', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'];
+const RELAXED = ['-mrelaxed-simd'];
 const BUILDS = {
-  SHARED_MEMORY: ['-matomics', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],
+  SHARED_MEMORY: SHARED,
   OWN_MEMORY: [],
+  SHARED_MEMORY_RELAXED: [...SHARED, ...RELAXED],
+  OWN_MEMORY_RELAXED: RELAXED,
 };
 
 function compile(flags: string[], dir: string): Buffer {
   const out = join(dir, 'out.wasm');
   try {
-    execFileSync('clang', [...COMMON, ...flags, '-o', out, ...SOURCES], { stdio: 'inherit' });
+    const units = SOURCES.filter((f) => f.endsWith('.c'));
+    execFileSync(CLANG, [...COMMON, ...flags, '-o', out, ...units], { stdio: 'inherit' });
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(
-      missing ? 'clang is not installed: apt-get install -y clang lld' : String(error),
+      missing ? `${CLANG} is not installed: apt-get install -y clang-16 lld-16` : String(error),
     );
   }
   const bytes = readFileSync(out);

@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-/** The *.c files in `dir`, in name order. */
+/** The *.c and *.h files in `dir`, in name order. */
 export function kernelSources(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.c'))
+    .filter((f) => f.endsWith('.c') || f.endsWith('.h'))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -19,7 +19,9 @@ import { inside } from '../worker/inside.ts';
 import { workedConvolution } from '../worker/worked.ts';
 import { batchShape, IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 
-const engine = process.argv[2] as EngineName;
+// 'wasm-relaxed' is the wasm engine measured in a Node with relaxed SIMD (bench.ts starts this
+// process with --experimental-wasm-relaxed-simd where Node needs it): our kernels' relaxed build.
+const engine = process.argv[2] as EngineName | 'wasm-relaxed';
 const quick = process.argv.includes('--quick');
 const option = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -28,9 +30,15 @@ const option = (name: string, fallback: number): number => {
 const out = (o: Record<string, unknown>): void =>
   console.log(JSON.stringify({ ...o, engine, machine: machine() }));
 
-const info = await selectEngine(engine).catch((e: unknown) => e as Error);
+const info = await selectEngine(engine === 'wasm-relaxed' ? 'wasm' : engine).catch(
+  (e: unknown) => e as Error,
+);
 if (info instanceof Error) {
   out({ name: 'engine', available: false, reason: info.message });
+  process.exit(0);
+}
+if (engine === 'wasm-relaxed' && !(await import('../engine/wasm-kernels.ts')).relaxedSimd()) {
+  out({ name: 'engine', available: false, reason: 'this Node has no WebAssembly relaxed SIMD' });
   process.exit(0);
 }
 out({ name: 'engine', available: true, label: info.label, threads: info.threads });

@@ -99,8 +99,8 @@ export async function benchTorch(o: TorchBench): Promise<void> {
           );
         }
         for (const [name, ref, target] of [
-          ['train', trainT, 0.5],
-          ['inference', inferT, 1.0],
+          ['train', trainT, 1.5],
+          ['inference', inferT, 4],
         ] as const) {
           const v = figure(engine, name);
           if (v === undefined) continue;

@@ -8,11 +8,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { machine } from './bench-util.ts';
 import { benchTorch } from './bench-torch.ts';
+import { runtimeHasRelaxedSimd } from '../engine/relaxed-probe.ts';
 
 const USAGE = `npm run bench -- [options]: every speed figure as JSON lines, then PyTorch's in the
 same sitting and our ratios to it. Runs nothing with --help.
 
-  --engines LIST        engines to measure, comma-separated: native, wasm, cpu (default native,wasm)
+  --engines LIST        engines to measure, comma-separated: native, wasm, wasm-relaxed, cpu
+                        (default native,wasm,wasm-relaxed; wasm-relaxed is wasm with our kernels'
+                        relaxed-SIMD build, in a Node started with --experimental-wasm-relaxed-simd
+                        where it needs that: Electron's Node 22 has relaxed SIMD by itself)
   --quick               fewer batches and images: a smoke run, not figures to quote
   --no-torch            skip the PyTorch reference (../shared/bench/bench_torch.py)
   --no-renderer         skip the renderer and IPC figures in Chromium
@@ -35,10 +39,13 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 const flag = args.indexOf('--engines');
-const engines = (flag >= 0 ? (args[flag + 1] ?? '') : 'native,wasm').split(',').filter(Boolean);
-const bad = engines.filter((e) => !['native', 'wasm', 'cpu'].includes(e));
+const ENGINES = ['native', 'wasm', 'wasm-relaxed', 'cpu'];
+const engines = (flag >= 0 ? (args[flag + 1] ?? '') : 'native,wasm,wasm-relaxed')
+  .split(',')
+  .filter(Boolean);
+const bad = engines.filter((e) => !ENGINES.includes(e));
 if (bad.length > 0) {
-  console.error(`bench: unknown engine ${bad.join(', ')}; choose from native, wasm, cpu.`);
+  console.error(`bench: unknown engine ${bad.join(', ')}; choose from ${ENGINES.join(', ')}.`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
@@ -80,10 +87,15 @@ const parse = (l: string): Line | null => {
   }
 };
 
+/** The flag that gives this Node relaxed SIMD, if it needs one (Node 22 has it by default). */
+const relaxedFlag = (): string[] =>
+  runtimeHasRelaxedSimd() ? [] : ['--experimental-wasm-relaxed-simd'];
+
 // 1. Our engines.
 const ours = new Map<string, Line[]>();
 for (const engine of engines) {
   const r = await run(process.execPath, [
+    ...(engine === 'wasm-relaxed' ? relaxedFlag() : []),
     '--import',
     'tsx',
     here('./bench-engine.ts'),

@@ -136,9 +136,12 @@ async function describeEngine(name: EngineName): Promise<{ label: string; thread
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = getThreadsCount();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  // Our kernels' build (./kernels/wasm/threads.ts): relaxed SIMD where the runtime has it.
+  const relaxed = simd && (await import('./wasm-kernels.ts')).relaxedSimd();
   const plural = threads === 1 ? '' : 's';
+  const kind = relaxed ? 'relaxed SIMD' : simd ? 'SIMD' : 'no SIMD';
   return {
-    label: `Portable WebAssembly (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${plural})`,
+    label: `Portable WebAssembly (${kind}, ${threads} thread${plural})`,
     threads,
   };
 }

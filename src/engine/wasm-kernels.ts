@@ -10,6 +10,8 @@ import { conv2DBackpropInputConfig } from './kernels/conv-backprop-input.ts';
 import { conv2DConfig, fusedConv2DConfig } from './kernels/conv2d-winograd.ts';
 import { kernelThreadsFor, type WasmBackendLike } from './kernels/heap-backend.ts';
 import type { KernelThreads } from './kernels/wasm/threads.ts';
+
+export { relaxedSimd } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 import { sumConfig } from './kernels/column-sum.ts';

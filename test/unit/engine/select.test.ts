@@ -2,6 +2,7 @@
 // file its own process, and each test states the backend it expects.
 import assert from 'node:assert/strict';
 import { EngineError } from '../../../src/engine/errors.ts';
+import { runtimeHasRelaxedSimd } from '../../../src/engine/relaxed-probe.ts';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -70,9 +71,11 @@ describe('selectEngine', () => {
     // One thread per core (at most 4) unless CNN_STUDIO_WASM_THREADS says otherwise.
     const threads = wasmThreads();
     assert.equal(info.threads, threads);
+    // Relaxed SIMD where the runtime has it (Node 20: --experimental-wasm-relaxed-simd).
+    const kind = runtimeHasRelaxedSimd() ? 'relaxed SIMD' : 'SIMD';
     assert.equal(
       info.label,
-      `Portable WebAssembly (SIMD, ${threads} thread${threads === 1 ? '' : 's'})`,
+      `Portable WebAssembly (${kind}, ${threads} thread${threads === 1 ? '' : 's'})`,
     );
     assert.equal(tf.getBackend(), 'wasm');
     trainStepWorks();

@@ -4,7 +4,7 @@
 // 2×2 output tile) plus cheap transforms. On WebAssembly SIMD128 (4 lanes, no FMA) XNNPACK's direct
 // kernels already run at the machine's ceiling, so fewer operations is the only way to be faster.
 //
-// Built with clang for wasm32 + SIMD128 by scripts/build-winograd.ts. The module imports the tfjs
+// Built with clang for wasm32 + SIMD128 by scripts/build-kernels.ts. The module imports the tfjs
 // wasm backend's memory and works on its tensors in place; it has no data, no stack use and no
 // calls, so any number of instances (one per thread) can share that memory.
 //
@@ -13,6 +13,7 @@
 //   G   = rows a^k / Π(a - b) for a in (0, 1, -1, 2, -2), then (0 0 0 0 1)
 //   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 1]
 #include <wasm_simd128.h>
+#include "simd.h"
 
 #define T 6       // transformed tile side
 #define TB 16     // tiles per block: the block's V and M (36·TB·(C+K) floats) stay in L2
@@ -118,10 +119,10 @@ static void gemm(const float *A, const float *B, float *Cm, int rows, int C, int
         b += K;
         v x0 = wasm_v128_load32_splat(a0 + c), x1 = wasm_v128_load32_splat(a1 + c);
         v x2 = wasm_v128_load32_splat(a2 + c), x3 = wasm_v128_load32_splat(a3 + c);
-        c00 = add(c00, wasm_f32x4_mul(x0, b0)), c01 = add(c01, wasm_f32x4_mul(x0, b1));
-        c10 = add(c10, wasm_f32x4_mul(x1, b0)), c11 = add(c11, wasm_f32x4_mul(x1, b1));
-        c20 = add(c20, wasm_f32x4_mul(x2, b0)), c21 = add(c21, wasm_f32x4_mul(x2, b1));
-        c30 = add(c30, wasm_f32x4_mul(x3, b0)), c31 = add(c31, wasm_f32x4_mul(x3, b1));
+        c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
+        c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
+        c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
+        c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
       }
       float *o = Cm + r0 * K + k;
       wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
@@ -226,10 +227,10 @@ static void gemmTN(const float *A, const float *B, float *Cm, int rows, int C, i
         v a = wasm_v128_load(A + r * C + c0);
         v x0 = wasm_i32x4_shuffle(a, a, 0, 0, 0, 0), x1 = wasm_i32x4_shuffle(a, a, 1, 1, 1, 1);
         v x2 = wasm_i32x4_shuffle(a, a, 2, 2, 2, 2), x3 = wasm_i32x4_shuffle(a, a, 3, 3, 3, 3);
-        c00 = add(c00, wasm_f32x4_mul(x0, b0)), c01 = add(c01, wasm_f32x4_mul(x0, b1));
-        c10 = add(c10, wasm_f32x4_mul(x1, b0)), c11 = add(c11, wasm_f32x4_mul(x1, b1));
-        c20 = add(c20, wasm_f32x4_mul(x2, b0)), c21 = add(c21, wasm_f32x4_mul(x2, b1));
-        c30 = add(c30, wasm_f32x4_mul(x3, b0)), c31 = add(c31, wasm_f32x4_mul(x3, b1));
+        c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
+        c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
+        c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
+        c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
       }
       wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
       wasm_v128_store(o + K, c10), wasm_v128_store(o + K + 4, c11);

@@ -4,6 +4,7 @@
 // one; here every multiply-add is four output channels wide. Per image, dy (~100 KB for conv1)
 // stays in L2 while each of the filter's taps sweeps it.
 #include <wasm_simd128.h>
+#include "simd.h"
 
 typedef v128_t v;
 
@@ -24,7 +25,7 @@ struct Shape {
         v xv = wasm_f32x4_splat(xr[(long)j * C]);                                        \
         const float *d = dr + (long)j * K;                                               \
         for (int q = 0; q < BLOCK; q++)                                                  \
-          acc[q] = wasm_f32x4_add(acc[q], wasm_f32x4_mul(xv, wasm_v128_load(d + 4 * q))); \
+          acc[q] = MADD(acc[q], xv, wasm_v128_load(d + 4 * q)); \
       }                                                                                  \
     }                                                                                    \
     for (int q = 0; q < BLOCK; q++) wasm_v128_store(dw + k + 4 * q, acc[q]);             \

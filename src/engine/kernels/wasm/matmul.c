@@ -7,15 +7,9 @@
 // Every output element is computed by one call, in an order fixed by the shapes alone, so threads
 // (which split the columns or rows into ranges) give the same bits as one thread.
 #include <wasm_simd128.h>
+#include "simd.h"
 
 typedef v128_t v;
-
-#ifdef __wasm_relaxed_simd__
-// acc + a·b, fused where the machine has FMA (relaxed SIMD leaves the rounding to the machine).
-#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
-#else
-#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
-#endif
 
 static inline float hsum(v x) {
   return (wasm_f32x4_extract_lane(x, 0) + wasm_f32x4_extract_lane(x, 1)) +

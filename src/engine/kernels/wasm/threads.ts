@@ -4,7 +4,12 @@
 // backend's pthreads are idle meanwhile (they only work inside the backend's own kernels), so the
 // cores are free.
 import { Worker } from 'node:worker_threads';
-import { OWN_MEMORY_WASM, SHARED_MEMORY_WASM } from './kernels-wasm.ts';
+import {
+  OWN_MEMORY_RELAXED_WASM,
+  OWN_MEMORY_WASM,
+  SHARED_MEMORY_RELAXED_WASM,
+  SHARED_MEMORY_WASM,
+} from './kernels-wasm.ts';
 import { helperMain, LAYOUT } from './helper.ts';
 
 /** The parts of tfjs's Emscripten module this uses. */
@@ -52,6 +57,36 @@ export const OPS = [
 ] as const;
 export type Op = (typeof OPS)[number];
 
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this runtime has WebAssembly relaxed SIMD (Electron's Node 22 has; Node 20 only with
+ * --experimental-wasm-relaxed-simd): then the kernels run their relaxed build, whose multiply-adds
+ * are fused where the machine has FMA; else the plain SIMD128 build.
+ */
+export function relaxedSimd(): boolean {
+  if (relaxed === undefined) {
+    try {
+      new WebAssembly.Module(Buffer.from(OWN_MEMORY_RELAXED_WASM, 'base64'));
+      relaxed = true;
+    } catch {
+      relaxed = false; // "simd opcode not available"
+    }
+  }
+  return relaxed;
+}
+
+function moduleBytes(shared: boolean): Buffer {
+  const build = relaxedSimd()
+    ? shared
+      ? SHARED_MEMORY_RELAXED_WASM
+      : OWN_MEMORY_RELAXED_WASM
+    : shared
+      ? SHARED_MEMORY_WASM
+      : OWN_MEMORY_WASM;
+  return Buffer.from(build, 'base64');
+}
+
 const STACK_BYTES = 64 * 1024;
 // A helper answers within its share of one operation; a minute means it is gone.
 const HELPER_TIMEOUT_MS = 60_000;
@@ -83,8 +118,7 @@ export class KernelThreads {
     if (memory === undefined) throw new Error('the wasm backend does not expose its memory');
     this.memory = memory;
     const shared = memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM, 'base64');
-    const module = new WebAssembly.Module(bytes);
+    const module = new WebAssembly.Module(moduleBytes(shared));
     this.exports = instantiate(module, memory, this.stack());
     const started: Promise<void>[] = [];
     for (let i = 1; i < (shared ? threads : 1); i++) started.push(this.startHelper(module, memory));
