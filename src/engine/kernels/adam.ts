@@ -1,8 +1,9 @@
 // The fused Adam step (src/model/fused-adam.ts) for the wasm backend: one pass over a weight, its
 // two moments and its gradient (./wasm/adam.c), the elements split across the kernel threads.
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { AdamStepAttrs } from '../../model/fused-adam.ts';
 import { isHeapBackend, kernelThreadsFor, offsetIn, sizeOf } from './heap-backend.ts';
+import type { WasmBackendLike } from './heap-backend.ts';
 import type { KernelThreads } from './wasm/threads.ts';
 
 // The name FusedAdamOptimizer looks for (ADAM_STEP in src/model/fused-adam.ts; fused-adam.test
@@ -15,6 +16,17 @@ const MIN_ELEMENTS_PER_THREAD = 32_768;
 const JOB_ADDRESSES = 9;
 const JOB_BYTES = (JOB_ADDRESSES + 6) * 4;
 
+/** The wasm backend's reference counts (each tensor's data may be shared by several tensors). */
+interface RefCountingBackend extends WasmBackendLike {
+  refCount(dataId: DataId): number;
+  incRef(dataId: DataId): void;
+}
+
+function isRefCounting(b: unknown): b is RefCountingBackend {
+  const o = b as Partial<RefCountingBackend>;
+  return isHeapBackend(b) && typeof o.refCount === 'function' && typeof o.incRef === 'function';
+}
+
 interface AdamInputs {
   value: TensorInfo;
   m: TensorInfo;
@@ -22,6 +34,18 @@ interface AdamInputs {
   gradient: TensorInfo;
   accBeta1: TensorInfo;
   accBeta2: TensorInfo;
+}
+
+/**
+ * Where the new value of `t` goes: over `t` itself when nothing else holds its data (a variable
+ * that only the optimizer reads), returned as a second reference to it; else a new tensor. Three
+ * new 12.5 MB buffers per step for the dense weights, freed one step later, fragmented the heap
+ * enough to grow it (RSS +90 MB over a 10-epoch run with evaluations).
+ */
+function inPlaceOrNew(backend: RefCountingBackend, t: TensorInfo): TensorInfo {
+  if (backend.refCount(t.dataId) !== 1) return backend.makeOutput(t.shape, 'float32');
+  backend.incRef(t.dataId);
+  return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
 }
 
 /** Writes the job and returns its address (in the workspace, until the next kernel's buffers). */
@@ -47,14 +71,14 @@ export const adamStepConfig: KernelConfig = {
   kernelFunc: (({ inputs, backend, attrs }) => {
     const x = inputs as unknown as AdamInputs;
     const all = [x.value, x.m, x.v, x.gradient, x.accBeta1, x.accBeta2];
-    if (!isHeapBackend(backend) || all.some((t) => t.dtype !== 'float32')) {
+    if (!isRefCounting(backend) || all.some((t) => t.dtype !== 'float32')) {
       throw new Error(`${ADAM_STEP} needs float32 tensors on the wasm backend`);
     }
     const n = sizeOf(x.value);
     if ([x.m, x.v, x.gradient].some((t) => sizeOf(t) !== n)) {
       throw new Error(`${ADAM_STEP}: the weight, its moments and its gradient differ in size`);
     }
-    const outs = [0, 1, 2].map(() => backend.makeOutput(x.value.shape, 'float32'));
+    const outs = [x.value, x.m, x.v].map((t) => inPlaceOrNew(backend, t));
     const t = kernelThreadsFor(backend);
     const at = offsetIn(backend);
     const job = writeJob(t, [...all.map(at), ...outs.map(at)], attrs as unknown as AdamStepAttrs);

@@ -112,3 +112,25 @@ test('a state saved from the fused optimizer continues exactly in tfjs Adam, and
   const viaFused = await continueWith(new FusedAdamOptimizer(1e-3, 0.9, 0.999));
   assert.deepEqual(viaFused, viaPlain);
 });
+
+test('a weight is updated in place only when nothing else holds its data', async () => {
+  assert.ok(await tf.setBackend('wasm'));
+  const v = tf.variable(tf.tensor(values(64, 7), [8, 8]), true, 'shared-w');
+  const optimizer = new FusedAdamOptimizer(1e-2, 0.9, 0.999);
+  const step = (): void => {
+    const grads = [{ name: v.name, tensor: tf.tensor(values(64, 8), [8, 8]) }];
+    optimizer.applyGradients(grads);
+    tf.dispose(grads[0]!.tensor);
+  };
+  step(); // now the variable alone holds its data
+  const held = tf.clone(v); // shares the variable's data (the backend counts two holders)
+  const before = held.dataSync().slice();
+  step();
+  assert.deepEqual(held.dataSync(), before, 'a tensor sharing the old data was changed');
+  assert.notDeepEqual(v.dataSync(), before, 'the variable did not move');
+  const numBefore = tf.memory().numTensors;
+  step();
+  assert.equal(tf.memory().numTensors, numBefore, 'a step leaked tensors');
+  tf.dispose([held, v]);
+  optimizer.dispose();
+});

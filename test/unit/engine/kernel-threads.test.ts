@@ -30,18 +30,21 @@ const heap = {
   _free: (): void => {},
 };
 
-// Where each stand-in tensor lives: one map for both backends, which share the memory.
-const offsets = new Map<object, { memoryOffset: number }>();
-function backend(): WasmBackendLike {
+// Where each stand-in tensor lives, and how many tensors share it: one map for both backends,
+// which share the memory.
+const offsets = new Map<object, { memoryOffset: number; refCount: number }>();
+function backend(): WasmBackendLike & { refCount(id: object): number; incRef(id: object): void } {
   return {
     wasm: heap,
     dataIdMap: { get: (id) => offsets.get(id as object) },
     makeOutput: (shape) => {
       const dataId = {};
       const size = shape.reduce((a, b) => a * b, 1);
-      offsets.set(dataId, { memoryOffset: heap._malloc(size * 4) });
+      offsets.set(dataId, { memoryOffset: heap._malloc(size * 4), refCount: 1 });
       return { dataId, shape, dtype: 'float32' };
     },
+    refCount: (id) => offsets.get(id)!.refCount,
+    incRef: (id) => void offsets.get(id)!.refCount++,
   };
 }
 const [one, two] = [backend(), backend()];
@@ -140,25 +143,40 @@ const call = (config: KernelConfig, b: WasmBackendLike, inputs: object, attrs: o
     attrs: attrs as NamedAttrMap,
   }) as TensorInfo | TensorInfo[];
 
-test('the Adam step (adam.c) over 100 003 elements', async () => {
+test('the Adam step (adam.c) over 100 003 elements, in place and into new tensors', async () => {
   const n = 100_003; // a remainder after the vectors
-  const inputs = {
-    value: tensor(values(n, 3), [n]),
-    m: tensor(
-      values(n, 4).map((x) => x * 1e-3),
-      [n],
-    ),
-    v: tensor(
-      values(n, 5).map((x) => x * x * 1e-6),
-      [n],
-    ),
-    gradient: tensor(values(n, 6), [n]),
-    accBeta1: tensor(new Float32Array([0.9 ** 3]), []),
-    accBeta2: tensor(new Float32Array([0.999 ** 3]), []),
-  };
   const attrs = { beta1: 0.9, beta2: 0.999, learningRate: 1e-3, epsilon: 1e-7 };
-  const [w2] = await onBoth((b) => call(adamStepConfig, b, inputs, attrs));
-  assert.notDeepEqual(w2, values(n, 3), 'the weights moved');
+  // Fresh inputs for each run: held by nothing else, the weight and its moments are updated in place.
+  const step = (b: WasmBackendLike, shared: boolean): TensorInfo[] => {
+    const inputs = {
+      value: tensor(values(n, 3), [n]),
+      m: tensor(
+        values(n, 4).map((x) => x * 1e-3),
+        [n],
+      ),
+      v: tensor(
+        values(n, 5).map((x) => x * x * 1e-6),
+        [n],
+      ),
+      gradient: tensor(values(n, 6), [n]),
+      accBeta1: tensor(new Float32Array([0.9 ** 3]), []),
+      accBeta2: tensor(new Float32Array([0.999 ** 3]), []),
+    };
+    const updated = [inputs.value, inputs.m, inputs.v];
+    if (shared) updated.forEach((t) => offsets.get(t.dataId)!.refCount++);
+    const outs = call(adamStepConfig, b, inputs, attrs) as TensorInfo[];
+    const same = outs.map((o, i) => o.dataId === updated[i]!.dataId);
+    assert.deepEqual(
+      same,
+      [!shared, !shared, !shared],
+      'in place exactly when nothing else holds it',
+    );
+    return outs;
+  };
+  const inPlace = await onBoth((b) => step(b, false));
+  const fresh = await onBoth((b) => step(b, true));
+  assert.notDeepEqual(inPlace[0], values(n, 3), 'the weights moved');
+  assert.deepEqual(fresh, inPlace);
 });
 
 test('MaxPoolGrad (max-pool-grad.c), 8 images of 28×28×32, 2×2 stride 2', async () => {

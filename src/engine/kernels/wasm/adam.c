@@ -19,7 +19,8 @@ struct Job {
 };
 
 // Elements [i0, i1) of the weight w, its moments m and v and its gradient g; the new values go
-// to w2, m2, v2 (tfjs's tensors are immutable: the caller assigns them). i0 is a multiple of 4.
+// to w2, m2, v2, which may be w, m and v themselves (each element is read before it is written).
+// i0 is a multiple of 4.
 __attribute__((export_name("adam"))) void adam(const struct Job *job, int i0, int i1) {
   const float *w = job->w, *m = job->m, *v_ = job->v, *g = job->g;
   float *w2 = job->w2, *m2 = job->m2, *v2 = job->v2;
