@@ -16,10 +16,40 @@ const MIN_ELEMENTS_PER_THREAD = 32_768;
 const JOB_ADDRESSES = 9;
 const JOB_BYTES = (JOB_ADDRESSES + 6) * 4;
 
-/** The wasm backend's reference counts (each tensor's data may be shared by several tensors). */
+/**
+ * The wasm backend's reference counts (each tensor's data may be shared by several tensors), and
+ * the ids its C++ side files each tensor's data under (tfjs-backend-wasm 4.22's backend_wasm.js).
+ */
 interface RefCountingBackend extends WasmBackendLike {
   refCount(dataId: DataId): number;
   incRef(dataId: DataId): void;
+  dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
+  dataIdNextNumber?: number;
+  wasm: WasmBackendLike['wasm'] & {
+    tfjs?: {
+      disposeData?(id: number): void;
+      registerTensor?(id: number, size: number, memoryOffset: number): void;
+    };
+  };
+}
+
+/** The parts of RefCountingBackend that an update in place needs, all there (else: new tensors). */
+interface Renewable extends RefCountingBackend {
+  dataIdNextNumber: number;
+  wasm: RefCountingBackend['wasm'] & {
+    tfjs: {
+      disposeData(id: number): void;
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+    };
+  };
+}
+
+function canRenew(b: RefCountingBackend): b is Renewable {
+  return (
+    typeof b.dataIdNextNumber === 'number' &&
+    typeof b.wasm.tfjs?.disposeData === 'function' &&
+    typeof b.wasm.tfjs.registerTensor === 'function'
+  );
 }
 
 function isRefCounting(b: unknown): b is RefCountingBackend {
@@ -43,7 +73,16 @@ interface AdamInputs {
  * enough to grow it (RSS +90 MB over a 10-epoch run with evaluations).
  */
 function inPlaceOrNew(backend: RefCountingBackend, t: TensorInfo): TensorInfo {
-  if (backend.refCount(t.dataId) !== 1) return backend.makeOutput(t.shape, 'float32');
+  const entry = backend.dataIdMap.get(t.dataId);
+  if (!canRenew(backend) || entry === undefined || backend.refCount(t.dataId) !== 1) {
+    return backend.makeOutput(t.shape, 'float32');
+  }
+  // The backend's own kernels take data as immutable: XNNPACK keeps a weight's packed copy under
+  // its data's id (conv1's filter, a large batch's dense weights) until that id is disposed. So
+  // the data written over gets a new id, and the old one is disposed, dropping those copies.
+  backend.wasm.tfjs.disposeData(entry.id);
+  entry.id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(entry.id, sizeOf(t), entry.memoryOffset);
   backend.incRef(t.dataId);
   return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
 }

@@ -134,3 +134,25 @@ test('a weight is updated in place only when nothing else holds its data', async
   tf.dispose([held, v]);
   optimizer.dispose();
 });
+
+test('after an update in place, the backend’s own kernels use the new weights, not a cached packing', async () => {
+  assert.ok(await tf.setBackend('wasm'));
+  // conv1's shape runs on XNNPACK, which keeps the filter packed under its data's id.
+  const w = tf.variable(tf.tensor(values(800, 11), [5, 5, 1, 32]), true, 'conv-w');
+  const x = tf.tensor(values(2 * 28 * 28, 12), [2, 28, 28, 1]) as tf.Tensor4D;
+  const optimizer = new FusedAdamOptimizer(1e-1, 0.9, 0.999);
+  const step = (): void => {
+    const grads = [{ name: w.name, tensor: tf.tensor(values(800, 13), [5, 5, 1, 32]) }];
+    optimizer.applyGradients(grads);
+    tf.dispose(grads[0]!.tensor);
+  };
+  step(); // the variable alone holds its data from here on: the next step writes over it
+  tf.conv2d(x, w as tf.Tensor4D, 1, 'same').dispose(); // packs the current filter
+  step();
+  const got = tf.conv2d(x, w as tf.Tensor4D, 1, 'same');
+  const copy = tf.tensor4d(w.dataSync(), [5, 5, 1, 32]); // new data, never packed
+  const want = tf.conv2d(x, copy, 1, 'same');
+  assert.deepEqual(got.dataSync(), want.dataSync());
+  tf.dispose([w, x, got, copy, want]);
+  optimizer.dispose();
+});

@@ -2,7 +2,7 @@
 // threaded wasm backend has: two threads write exactly the bits one writes, and both are right.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { DataId, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { adamStepConfig } from '../../../src/engine/kernels/adam.ts';
 import { directFilterGradient } from '../../../src/engine/kernels/filter-grad-direct.ts';
 import {
@@ -31,20 +31,37 @@ const heap = {
 };
 
 // Where each stand-in tensor lives, and how many tensors share it: one map for both backends,
-// which share the memory.
-const offsets = new Map<object, { memoryOffset: number; refCount: number }>();
-function backend(): WasmBackendLike & { refCount(id: object): number; incRef(id: object): void } {
+// which share the memory. `tfjs` stands in for the C++ side's register of tensor ids, which an
+// update in place renews.
+const offsets = new Map<object, { id: number; memoryOffset: number; refCount: number }>();
+const registered = new Set<number>();
+let nextId = 1;
+function backend() {
   return {
-    wasm: heap,
-    dataIdMap: { get: (id) => offsets.get(id as object) },
-    makeOutput: (shape) => {
+    wasm: {
+      ...heap,
+      tfjs: {
+        disposeData: (id: number) => void registered.delete(id),
+        registerTensor: (id: number) => void registered.add(id),
+      },
+    },
+    get dataIdNextNumber() {
+      return nextId;
+    },
+    set dataIdNextNumber(n: number) {
+      nextId = n;
+    },
+    dataIdMap: { get: (id: DataId) => offsets.get(id as object) },
+    makeOutput: (shape: number[]): TensorInfo => {
       const dataId = {};
       const size = shape.reduce((a, b) => a * b, 1);
-      offsets.set(dataId, { memoryOffset: heap._malloc(size * 4), refCount: 1 });
+      const id = nextId++;
+      registered.add(id);
+      offsets.set(dataId, { id, memoryOffset: heap._malloc(size * 4), refCount: 1 });
       return { dataId, shape, dtype: 'float32' };
     },
-    refCount: (id) => offsets.get(id)!.refCount,
-    incRef: (id) => void offsets.get(id)!.refCount++,
+    refCount: (id: object) => offsets.get(id)!.refCount,
+    incRef: (id: object) => void offsets.get(id)!.refCount++,
   };
 }
 const [one, two] = [backend(), backend()];
@@ -53,7 +70,7 @@ after(() => threadsOf[1]!.dispose());
 
 /** A tensor of `data` in the shared memory. */
 function tensor(data: Float32Array, shape: number[]): TensorInfo {
-  const t = one.makeOutput(shape, 'float32');
+  const t = one.makeOutput(shape);
   new Float32Array(memory.buffer, offsets.get(t.dataId)!.memoryOffset, data.length).set(data);
   return t;
 }
