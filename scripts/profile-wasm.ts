@@ -3,6 +3,7 @@
 //
 //   npx tsx scripts/profile-wasm.ts [--engine auto|native|wasm|cpu] [--warmup 20] [--batches 60]
 //                                   [--real] [--profile] [--inference] [--accuracy N]
+//                                   [--preset ID] [--top N]
 //   --real        train on the first MNIST training images instead of random pixels
 //   --inference   also profile inference: one batch of 1 000 test images through logits()
 //   --accuracy N  afterwards train one pass over N real images and report test accuracy
@@ -12,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { EngineChoice } from '../src/shared/config.ts';
-import { buildModel, compileModel, logits } from '../src/model/cnn.ts';
+import { buildModel, buildNetwork, compileModel, logits } from '../src/model/cnn.ts';
+import { PRESETS } from '../src/shared/network.ts';
 import { engineFromEnv, selectEngine } from '../src/engine/select.ts';
 
 const BATCH = 50;
@@ -25,6 +27,8 @@ const { values: opt } = parseArgs({
     profile: { type: 'boolean', default: false },
     inference: { type: 'boolean', default: false },
     accuracy: { type: 'string' },
+    preset: { type: 'string' },
+    top: { type: 'string', default: '25' },
   },
 });
 
@@ -60,7 +64,11 @@ const choice = (opt.engine ?? engineFromEnv()) as EngineChoice;
 const engine = await selectEngine(choice);
 console.log(`engine: ${engine.label} [${engine.name}] — ${engine.reason}`);
 
-const model = buildModel(42);
+const preset = opt.preset === undefined ? undefined : PRESETS.find((p) => p.id === opt.preset);
+if (opt.preset !== undefined && preset === undefined) {
+  throw new Error(`unknown preset ${opt.preset}; one of ${PRESETS.map((p) => p.id).join(', ')}`);
+}
+const model = preset === undefined ? buildModel(42) : buildNetwork(preset.network, 42);
 compileModel(model, 1e-4);
 const train = opt.real || opt.accuracy !== undefined ? mnist('train') : null;
 const batches = Array.from({ length: 8 }, (_, i) => (train ? batchOf(train, i) : randomBatch()));
@@ -111,7 +119,7 @@ function printProfile(
     total += ms;
   }
   console.log(`kernel time per ${what}: ${(total / steps).toFixed(1)} ms (tf.profile, ${steps})`);
-  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, Number(opt.top));
   for (const [key, ms] of top) {
     console.log(
       `${(ms / steps).toFixed(2).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${key}`,

@@ -11,7 +11,7 @@ import type { KernelThreads } from './wasm/threads.ts';
 // build, importing a module of the worker's own would make this chunk import the worker's entry.
 const ADAM_STEP = 'CnnStudioAdamStep';
 // Below this many elements per thread, waking a helper costs more than it saves.
-const MIN_ELEMENTS_PER_THREAD = 32_768;
+const MIN_ELEMENTS_PER_THREAD = 524_288;
 // struct Job in adam.c: nine addresses, then six float32 constants.
 const JOB_ADDRESSES = 9;
 const JOB_BYTES = (JOB_ADDRESSES + 6) * 4;

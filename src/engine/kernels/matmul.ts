@@ -5,7 +5,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { isHeapBackend, kernelThreadsFor, offsetIn } from './heap-backend.ts';
 
 // Below this many multiply-adds per thread, waking a helper costs more than it saves.
-const MIN_MACS_PER_THREAD = 1_000_000;
+const MIN_MACS_PER_THREAD = 16_000_000;
 
 const outer = (t: TensorInfo): number => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
 

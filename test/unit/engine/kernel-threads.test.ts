@@ -17,7 +17,7 @@ import { values } from './compare.ts';
 
 // A real shared wasm memory with a bump allocator standing in for tfjs's malloc, and two stand-in
 // backends over it whose kernel threads are 1 and 2.
-const memory = new WebAssembly.Memory({ initial: 1024, maximum: 1024, shared: true });
+const memory = new WebAssembly.Memory({ initial: 4096, maximum: 4096, shared: true });
 let top = 1 << 16;
 const heap = {
   wasmMemory: memory,
@@ -106,8 +106,9 @@ function assertNear(got: Float32Array, want: Float64Array, rtol: number, what: s
 }
 
 describe('matrix products (matmul.c): every form, sizes off the tiles', () => {
-  // m % 4, n % 8 and k past the kernels' blocks (KC 256 rows of B, KT 64 of Aᵀ) all leave remainders.
-  const [m, k, n] = [51, 300, 149];
+  // m % 4, n % 8 (a panel of 4, then 1) and k past the kernels' blocks (KC 256 rows of B, KT 64
+  // of Aᵀ) all leave remainders; 33 M multiply-adds are enough to split.
+  const [m, k, n] = [101, 1100, 301];
   const A = values(m * k, 1);
   const B = values(k * n, 2);
   const want = new Float64Array(m * n);
@@ -160,8 +161,8 @@ const call = (config: KernelConfig, b: WasmBackendLike, inputs: object, attrs: o
     attrs: attrs as NamedAttrMap,
   }) as TensorInfo | TensorInfo[];
 
-test('the Adam step (adam.c) over 100 003 elements, in place and into new tensors', async () => {
-  const n = 100_003; // a remainder after the vectors
+test('the Adam step (adam.c) over 1 048 579 elements, in place and into new tensors', async () => {
+  const n = 1_048_579; // enough to split, and a remainder after the vectors
   const attrs = { beta1: 0.9, beta2: 0.999, learningRate: 1e-3, epsilon: 1e-7 };
   // Fresh inputs for each run: held by nothing else, the weight and its moments are updated in place.
   const step = (b: WasmBackendLike, shared: boolean): TensorInfo[] => {

@@ -62,7 +62,27 @@ __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const flo
       int p1 = k - p0 < KC ? k : p0 + KC;
       for (int i = 0; i < m; i += 4) nnBlock(A, B, C, m, k, n, i, j, p0, p1, p0 > 0);
     }
-  for (; j < j1; j++)  // the last n % 8 columns (j1 = n there)
+  for (; j + 4 <= j1; j += 4)  // a last panel of 4 columns (j1 = n there)
+    for (int i = 0; i < m; i += 4) {
+      int mr = m - i < 4 ? m - i : 4;
+      const float *a0 = A + (long)i * k;
+      const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
+      const float *a3 = mr > 3 ? a0 + 3 * k : a0;
+      v c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
+      const float *b = B + j;
+      for (int p = 0; p < k; p++, b += n) {
+        v b0 = wasm_v128_load(b);
+        c0 = MADD(c0, wasm_v128_load32_splat(a0 + p), b0);
+        c1 = MADD(c1, wasm_v128_load32_splat(a1 + p), b0);
+        c2 = MADD(c2, wasm_v128_load32_splat(a2 + p), b0);
+        c3 = MADD(c3, wasm_v128_load32_splat(a3 + p), b0);
+      }
+      float *o = C + (long)i * n + j;
+      // Rows past m alias row i: stored first, so row i's own values land last.
+      wasm_v128_store(mr > 3 ? o + 3 * n : o, c3), wasm_v128_store(mr > 2 ? o + 2 * n : o, c2);
+      wasm_v128_store(mr > 1 ? o + n : o, c1), wasm_v128_store(o, c0);
+    }
+  for (; j < j1; j++)  // the last n % 4 columns
     for (int i = 0; i < m; i++) {
       float s = 0;
       for (int p = 0; p < k; p++) s += A[(long)i * k + p] * B[(long)p * n + j];
@@ -112,7 +132,7 @@ __attribute__((export_name("matmulNT"))) void matmulNT(const float *A, const flo
 
 __attribute__((export_name("matmulTN"))) void matmulTN(const float *At, const float *B, float *C,
                                                        int m, int k, int n, int i0, int i1) {
-  int n8 = n & ~7;
+  int n8 = n & ~7, n4 = n & ~3;
   v xs[KT * 16];
   for (int ib = i0; ib < i1; ib += 16) {
     int rows = i1 - ib < 16 ? i1 - ib : 16;
@@ -146,8 +166,25 @@ __attribute__((export_name("matmulTN"))) void matmulTN(const float *At, const fl
           wasm_v128_store(o1, c10), wasm_v128_store(o1 + 4, c11);
           wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
         }
-      for (int r = 0; r < rows; r++)  // the last n % 8 columns
-        for (int j = n8; j < n; j++) {
+      for (int r0 = 0; n4 > n8 && r0 < rows; r0 += 4) {  // a last panel of 4 columns
+        int mr = rows - r0 < 4 ? rows - r0 : 4;
+        float *o = C + (long)(ib + r0) * n + n8;
+        float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
+        v z = wasm_f32x4_splat(0);
+        v c0 = add ? wasm_v128_load(o) : z, c1 = add ? wasm_v128_load(o1) : z;
+        v c2 = add ? wasm_v128_load(o2) : z, c3 = add ? wasm_v128_load(o3) : z;
+        const float *b = B + (long)p0 * n + n8;
+        const v *x = xs + r0;
+        for (int p = p0; p < p1; p++, b += n, x += 16) {
+          v b0 = wasm_v128_load(b);
+          c0 = MADD(c0, x[0], b0), c1 = MADD(c1, x[1], b0);
+          c2 = MADD(c2, x[2], b0), c3 = MADD(c3, x[3], b0);
+        }
+        wasm_v128_store(o3, c3), wasm_v128_store(o2, c2), wasm_v128_store(o1, c1);
+        wasm_v128_store(o, c0);
+      }
+      for (int r = 0; r < rows; r++)  // the last n % 4 columns
+        for (int j = n4; j < n; j++) {
           float *o = C + (long)(ib + r) * n + j;
           float s = add ? *o : 0;
           for (int p = p0; p < p1; p++) s += At[(long)p * m + ib + r] * B[(long)p * n + j];
