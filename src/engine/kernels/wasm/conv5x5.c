@@ -14,6 +14,7 @@
 //   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 1]
 #include <wasm_simd128.h>
 #include "simd.h"
+#include "tile.h"
 
 #define T 6       // transformed tile side
 #define TB 16     // tiles per block: the block's V and M (36·TB·(C+K) floats) stay in L2
@@ -102,35 +103,10 @@ static inline void inputTile(const float *x, int H, int W, int C, int y0, int x0
   _Pragma("clang loop unroll(full)") for (int p = 0; p < T * T; p++) wasm_v128_store(V + p * plane + r * C + c, d[p]);
 }
 
-// M[ξ] (rows × K) = V[ξ] (rows × C) · U[ξ] (C × K), MR rows and NR columns at a time.
+// M[ξ] (rows × K) = V[ξ] (rows × C) · U[ξ] (C × K), 4 rows and 8 columns at a time.
 static void gemm(const float *A, const float *B, float *Cm, int rows, int C, int K) {
-  for (int r0 = 0; r0 < rows; r0 += MR) {
-    int mr = rows - r0 < MR ? rows - r0 : MR;
-    for (int k = 0; k < K; k += NR) {
-      v c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-      v c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-      const float *a0 = A + r0 * C;
-      const float *a1 = mr > 1 ? a0 + C : a0;
-      const float *a2 = mr > 2 ? a0 + 2 * C : a0;
-      const float *a3 = mr > 3 ? a0 + 3 * C : a0;
-      const float *b = B + k;
-      for (int c = 0; c < C; c++) {
-        v b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-        b += K;
-        v x0 = wasm_v128_load32_splat(a0 + c), x1 = wasm_v128_load32_splat(a1 + c);
-        v x2 = wasm_v128_load32_splat(a2 + c), x3 = wasm_v128_load32_splat(a3 + c);
-        c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
-        c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
-        c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
-        c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
-      }
-      float *o = Cm + r0 * K + k;
-      wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
-      if (mr > 1) wasm_v128_store(o + K, c10), wasm_v128_store(o + K + 4, c11);
-      if (mr > 2) wasm_v128_store(o + 2 * K, c20), wasm_v128_store(o + 2 * K + 4, c21);
-      if (mr > 3) wasm_v128_store(o + 3 * K, c30), wasm_v128_store(o + 3 * K + 4, c31);
-    }
-  }
+  for (int r0 = 0; r0 < rows; r0 += 4)
+    for (int k = 0; k < K; k += 8) nnTile(A, B, Cm, rows, C, K, r0, k, 0, C, 0);
 }
 
 // Output tile r of the block, channels k..k+3: y = A^T M A (+ bias, ReLU), 2×2 outputs at (y0, x0).

@@ -8,44 +8,13 @@
 // (which split the columns or rows into ranges) give the same bits as one thread.
 #include <wasm_simd128.h>
 #include "simd.h"
+#include "tile.h"
 
 typedef v128_t v;
 
 static inline float hsum(v x) {
   return (wasm_f32x4_extract_lane(x, 0) + wasm_f32x4_extract_lane(x, 1)) +
          (wasm_f32x4_extract_lane(x, 2) + wasm_f32x4_extract_lane(x, 3));
-}
-
-// C[i][j..j+7] (+)= Σ_{p in [p0, p1)} A[i][p] · B[p][j..j+7], 4 rows of C from row i; `add`
-// continues the sums already in C (same order of additions as one pass).
-static inline void nnBlock(const float *A, const float *B, float *C, int m, int k, int n, int i,
-                           int j, int p0, int p1, int add) {
-  int mr = m - i < 4 ? m - i : 4;
-  const float *a0 = A + (long)i * k;
-  const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
-  const float *a3 = mr > 3 ? a0 + 3 * k : a0;
-  float *o = C + (long)i * n + j;
-  float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
-  v z = wasm_f32x4_splat(0);
-  v c00 = add ? wasm_v128_load(o) : z, c01 = add ? wasm_v128_load(o + 4) : z;
-  v c10 = add ? wasm_v128_load(o1) : z, c11 = add ? wasm_v128_load(o1 + 4) : z;
-  v c20 = add ? wasm_v128_load(o2) : z, c21 = add ? wasm_v128_load(o2 + 4) : z;
-  v c30 = add ? wasm_v128_load(o3) : z, c31 = add ? wasm_v128_load(o3 + 4) : z;
-  const float *b = B + (long)p0 * n + j;
-  for (int p = p0; p < p1; p++, b += n) {
-    v b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    v x0 = wasm_v128_load32_splat(a0 + p), x1 = wasm_v128_load32_splat(a1 + p);
-    v x2 = wasm_v128_load32_splat(a2 + p), x3 = wasm_v128_load32_splat(a3 + p);
-    c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
-    c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
-    c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
-    c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
-  }
-  // Rows past m alias row i's pointers: store them first, so row i's own values land last.
-  wasm_v128_store(o3, c30), wasm_v128_store(o3 + 4, c31);
-  wasm_v128_store(o2, c20), wasm_v128_store(o2 + 4, c21);
-  wasm_v128_store(o1, c10), wasm_v128_store(o1 + 4, c11);
-  wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
 }
 
 // Rows of B per pass: a panel's 8 columns × KC rows (≤ 16 KB) stay in L1 while every block of 4
@@ -60,7 +29,7 @@ __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const flo
   for (; j + 8 <= j1; j += 8)
     for (int p0 = 0; p0 < k; p0 += KC) {
       int p1 = k - p0 < KC ? k : p0 + KC;
-      for (int i = 0; i < m; i += 4) nnBlock(A, B, C, m, k, n, i, j, p0, p1, p0 > 0);
+      for (int i = 0; i < m; i += 4) nnTile(A, B, C, m, k, n, i, j, p0, p1, p0 > 0);
     }
   for (; j + 4 <= j1; j += 4)  // a last panel of 4 columns (j1 = n there)
     for (int i = 0; i < m; i += 4) {
@@ -68,6 +37,8 @@ __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const flo
       const float *a0 = A + (long)i * k;
       const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
       const float *a3 = mr > 3 ? a0 + 3 * k : a0;
+      float *o[4];
+      tileRows(C + (long)i * n + j, n, mr, o);
       v c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
       const float *b = B + j;
       for (int p = 0; p < k; p++, b += n) {
@@ -77,10 +48,9 @@ __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const flo
         c2 = MADD(c2, wasm_v128_load32_splat(a2 + p), b0);
         c3 = MADD(c3, wasm_v128_load32_splat(a3 + p), b0);
       }
-      float *o = C + (long)i * n + j;
-      // Rows past m alias row i: stored first, so row i's own values land last.
-      wasm_v128_store(mr > 3 ? o + 3 * n : o, c3), wasm_v128_store(mr > 2 ? o + 2 * n : o, c2);
-      wasm_v128_store(mr > 1 ? o + n : o, c1), wasm_v128_store(o, c0);
+      // Last row first (see tileStore).
+      wasm_v128_store(o[3], c3), wasm_v128_store(o[2], c2), wasm_v128_store(o[1], c1);
+      wasm_v128_store(o[0], c0);
     }
   for (; j < j1; j++)  // the last n % 4 columns
     for (int i = 0; i < m; i++) {
@@ -143,36 +113,22 @@ __attribute__((export_name("matmulTN"))) void matmulTN(const float *At, const fl
           xs[(p - p0) * 16 + r] = wasm_f32x4_splat(r < rows ? At[(long)p * m + ib + r] : 0.0f);
       for (int j = 0; j < n8; j += 8)
         for (int r0 = 0; r0 < rows; r0 += 4) {
-          int mr = rows - r0 < 4 ? rows - r0 : 4;
-          float *o = C + (long)(ib + r0) * n + j;
-          float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
-          v z = wasm_f32x4_splat(0);
-          v c00 = add ? wasm_v128_load(o) : z, c01 = add ? wasm_v128_load(o + 4) : z;
-          v c10 = add ? wasm_v128_load(o1) : z, c11 = add ? wasm_v128_load(o1 + 4) : z;
-          v c20 = add ? wasm_v128_load(o2) : z, c21 = add ? wasm_v128_load(o2 + 4) : z;
-          v c30 = add ? wasm_v128_load(o3) : z, c31 = add ? wasm_v128_load(o3 + 4) : z;
+          float *out[4];
+          v acc[8];
+          tileRows(C + (long)(ib + r0) * n + j, n, rows - r0 < 4 ? rows - r0 : 4, out);
+          tileLoad(out, add, acc);
           const float *b = B + (long)p0 * n + j;
           const v *x = xs + r0;
-          for (int p = p0; p < p1; p++, b += n, x += 16) {
-            v b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-            c00 = MADD(c00, x[0], b0), c01 = MADD(c01, x[0], b1);
-            c10 = MADD(c10, x[1], b0), c11 = MADD(c11, x[1], b1);
-            c20 = MADD(c20, x[2], b0), c21 = MADD(c21, x[2], b1);
-            c30 = MADD(c30, x[3], b0), c31 = MADD(c31, x[3], b1);
-          }
-          // Rows past the block alias its first row: store them first, so its values land last.
-          wasm_v128_store(o3, c30), wasm_v128_store(o3 + 4, c31);
-          wasm_v128_store(o2, c20), wasm_v128_store(o2 + 4, c21);
-          wasm_v128_store(o1, c10), wasm_v128_store(o1 + 4, c11);
-          wasm_v128_store(o, c00), wasm_v128_store(o + 4, c01);
+          for (int p = p0; p < p1; p++, b += n, x += 16)
+            tileMadd(acc, x[0], x[1], x[2], x[3], wasm_v128_load(b), wasm_v128_load(b + 4));
+          tileStore(out, acc);
         }
       for (int r0 = 0; n4 > n8 && r0 < rows; r0 += 4) {  // a last panel of 4 columns
-        int mr = rows - r0 < 4 ? rows - r0 : 4;
-        float *o = C + (long)(ib + r0) * n + n8;
-        float *o1 = mr > 1 ? o + n : o, *o2 = mr > 2 ? o + 2 * n : o, *o3 = mr > 3 ? o + 3 * n : o;
+        float *o[4];
+        tileRows(C + (long)(ib + r0) * n + n8, n, rows - r0 < 4 ? rows - r0 : 4, o);
         v z = wasm_f32x4_splat(0);
-        v c0 = add ? wasm_v128_load(o) : z, c1 = add ? wasm_v128_load(o1) : z;
-        v c2 = add ? wasm_v128_load(o2) : z, c3 = add ? wasm_v128_load(o3) : z;
+        v c0 = add ? wasm_v128_load(o[0]) : z, c1 = add ? wasm_v128_load(o[1]) : z;
+        v c2 = add ? wasm_v128_load(o[2]) : z, c3 = add ? wasm_v128_load(o[3]) : z;
         const float *b = B + (long)p0 * n + n8;
         const v *x = xs + r0;
         for (int p = p0; p < p1; p++, b += n, x += 16) {
@@ -180,8 +136,9 @@ __attribute__((export_name("matmulTN"))) void matmulTN(const float *At, const fl
           c0 = MADD(c0, x[0], b0), c1 = MADD(c1, x[1], b0);
           c2 = MADD(c2, x[2], b0), c3 = MADD(c3, x[3], b0);
         }
-        wasm_v128_store(o3, c3), wasm_v128_store(o2, c2), wasm_v128_store(o1, c1);
-        wasm_v128_store(o, c0);
+        // Last row first (see tileStore).
+        wasm_v128_store(o[3], c3), wasm_v128_store(o[2], c2), wasm_v128_store(o[1], c1);
+        wasm_v128_store(o[0], c0);
       }
       for (int r = 0; r < rows; r++)  // the last n % 4 columns
         for (int j = n4; j < n; j++) {
