@@ -3,6 +3,7 @@
 // repacks the right operand on every call: see ./batch-matmul.ts), split across the kernel threads.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { isHeapBackend, kernelThreadsFor, offsetIn } from './heap-backend.ts';
+import { share } from './wasm/threads.ts';
 
 // Below this many multiply-adds per thread, waking a helper costs more than it saves.
 const MIN_MACS_PER_THREAD = 16_000_000;
@@ -13,15 +14,6 @@ const outer = (t: TensorInfo): number => t.shape.slice(0, -2).reduce((p, d) => p
 function matrix(t: TensorInfo): [number, number] | null {
   const [r, c] = t.shape.slice(-2);
   return t.shape.length >= 2 ? [r!, c!] : null;
-}
-
-/** `units` split into `threads` ranges whose starts are multiples of `step`. */
-function ranges(units: number, threads: number, step: number): [number, number][] {
-  const blocks = Math.ceil(units / step);
-  return Array.from({ length: threads }, (_, i) => [
-    Math.min(units, step * Math.floor((blocks * i) / threads)),
-    Math.min(units, step * Math.floor((blocks * (i + 1)) / threads)),
-  ]);
 }
 
 /**
@@ -53,11 +45,11 @@ export function heapProduct(
   const threads = t.threadsFor(Math.floor((m * n * k) / MIN_MACS_PER_THREAD));
   const head = [at(a), at(b), at(out), m, k, n];
   // NN splits columns in panels of 8, NT in blocks of 4, TN rows in blocks of 4.
-  const [op, split] = transposeA
-    ? (['matmulTN', ranges(m, threads, 4)] as const)
+  const [op, units, step] = transposeA
+    ? (['matmulTN', m, 4] as const)
     : transposeB
-      ? (['matmulNT', ranges(n, threads, 4)] as const)
-      : (['matmulNN', ranges(n, threads, 8)] as const);
-  t.parallel(op, threads, (i) => [...head, ...split[i]!]);
+      ? (['matmulNT', n, 4] as const)
+      : (['matmulNN', n, 8] as const);
+  t.parallel(op, threads, (i) => [...head, ...share(units, threads, i, step)]);
   return out;
 }

@@ -34,9 +34,11 @@ export function maxPoolGradConfig(o: WasmOriginals): KernelConfig {
     const threads = t.threadsFor(
       Math.min(info.batchSize, Math.floor(outputs / MIN_OUTPUTS_PER_THREAD)),
     );
-    const [shape, ...where] = t.buffers([
+    // Per thread: each channel's argmax, then the window's cells (max-pool-grad.c).
+    const scratchInts = info.inChannels + info.effectiveFilterHeight * info.effectiveFilterWidth;
+    const [shape, ...scratch] = t.buffers([
       13 * 4,
-      ...Array.from({ length: threads }, () => info.inChannels * 4),
+      ...Array.from({ length: threads }, () => scratchInts * 4),
     ]);
     // struct Pool in max-pool-grad.c.
     new Int32Array(t.memory.buffer, shape, 13).set([
@@ -60,7 +62,7 @@ export function maxPoolGradConfig(o: WasmOriginals): KernelConfig {
     t.parallel('maxPoolGrad', threads, (i) => [
       ...head,
       ...share(info.batchSize, threads, i),
-      where[i]!,
+      scratch[i]!,
     ]);
     return out;
   };

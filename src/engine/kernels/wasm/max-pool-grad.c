@@ -11,11 +11,13 @@ struct Pool {
   int H, W, C, outH, outW, strideH, strideW, dilH, dilW, effH, effW, top, left;
 };
 
+// scratch: C + effH·effW ints per thread (each channel's argmax, then the window's cells).
 __attribute__((export_name("maxPoolGrad"))) void maxPoolGrad(const float *x, const float *dy,
                                                              float *dx, const int *shape,
-                                                             int n0, int n1, int *where) {
+                                                             int n0, int n1, int *scratch) {
   const struct Pool *p = (const struct Pool *)shape;
   int H = p->H, W = p->W, C = p->C, C4 = C & ~3;
+  int *where = scratch, *cells = scratch + C;
   long image = (long)H * W * C, outImage = (long)p->outH * p->outW * C;
   __builtin_memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
   for (int b = n0; b < n1; b++) {
@@ -23,42 +25,35 @@ __attribute__((export_name("maxPoolGrad"))) void maxPoolGrad(const float *x, con
       int r0 = yr * p->strideH - p->top;
       for (int yc = 0; yc < p->outW; yc++) {
         int c0 = yc * p->strideW - p->left;
+        // The window's pixels inside x (channel 0's offsets), in row-major order, found once.
+        int count = 0;
+        for (int fr = 0; fr < p->effH; fr += p->dilH) {
+          int xr = r0 + fr;
+          if (xr < 0 || xr >= H) continue;
+          for (int fc = 0; fc < p->effW; fc += p->dilW) {
+            int xc = c0 + fc;
+            if (xc >= 0 && xc < W) cells[count++] = ((b * H + xr) * W + xc) * C;
+          }
+        }
         // Vector part: lanes hold 4 channels' best value and its index (-1: none yet).
         for (int c = 0; c < C4; c += 4) {
           v best = wasm_f32x4_splat(-__builtin_inff());
           v at = wasm_i32x4_splat(-1);
-          for (int fr = 0; fr < p->effH; fr += p->dilH) {
-            int xr = r0 + fr;
-            if (xr < 0 || xr >= H) continue;
-            for (int fc = 0; fc < p->effW; fc += p->dilW) {
-              int xc = c0 + fc;
-              if (xc < 0 || xc >= W) continue;
-              int base = ((b * H + xr) * W + xc) * C + c;
-              v val = wasm_v128_load(x + base);
-              v more = wasm_f32x4_gt(val, best);
-              best = wasm_v128_bitselect(val, best, more);
-              v idx = wasm_i32x4_add(wasm_i32x4_splat(base), wasm_i32x4_make(0, 1, 2, 3));
-              at = wasm_v128_bitselect(idx, at, more);
-            }
+          for (int i = 0; i < count; i++) {
+            int base = cells[i] + c;
+            v val = wasm_v128_load(x + base);
+            v more = wasm_f32x4_gt(val, best);
+            best = wasm_v128_bitselect(val, best, more);
+            v idx = wasm_i32x4_add(wasm_i32x4_splat(base), wasm_i32x4_make(0, 1, 2, 3));
+            at = wasm_v128_bitselect(idx, at, more);
           }
           wasm_v128_store(where + c, at);
         }
         for (int c = C4; c < C; c++) {
           float best = -__builtin_inff();
           int at = -1;
-          for (int fr = 0; fr < p->effH; fr += p->dilH) {
-            int xr = r0 + fr;
-            if (xr < 0 || xr >= H) continue;
-            for (int fc = 0; fc < p->effW; fc += p->dilW) {
-              int xc = c0 + fc;
-              if (xc < 0 || xc >= W) continue;
-              int base = ((b * H + xr) * W + xc) * C + c;
-              if (x[base] > best) {
-                best = x[base];
-                at = base;
-              }
-            }
-          }
+          for (int i = 0; i < count; i++)
+            if (x[cells[i] + c] > best) best = x[cells[i] + c], at = cells[i] + c;
           where[c] = at;
         }
         const float *g = dy + b * outImage + ((long)yr * p->outW + yc) * C;

@@ -234,9 +234,14 @@ export class KernelThreads {
   }
 }
 
-/** [first, end) of share i when `units` are split into `shares` contiguous ranges. */
-export function share(units: number, shares: number, i: number): [number, number] {
-  return [Math.floor((units * i) / shares), Math.floor((units * (i + 1)) / shares)];
+/**
+ * [first, end) of share i when `units` are split into `shares` contiguous ranges whose starts are
+ * multiples of `step` (a kernel's vector or tile width; the last range ends at `units`).
+ */
+export function share(units: number, shares: number, i: number, step = 1): [number, number] {
+  const blocks = Math.ceil(units / step);
+  const at = (j: number): number => Math.min(units, step * Math.floor((blocks * j) / shares));
+  return [at(i), at(i + 1)];
 }
 
 function wake(h: Helper, op: number, args: number[]): void {
