@@ -1,0 +1,23 @@
+// Identity for the wasm backend that shares the data instead of copying it, as tfjs-cpu's does
+// (and the wasm backend's own Reshape). tfjs calls it for every tensor a gradient needs later
+// (Engine.saveTensorsForBackwardMode clones them): the dense layer's 3136×1000 weights and every
+// activation, ~7 ms of copies a training step (BENCHMARKS.md). Nothing in tfjs writes to a
+// tensor's memory after making it; our in-place Adam writes only to data nothing else shares.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+
+interface RefCounting {
+  incRef(dataId: TensorInfo['dataId']): void;
+}
+
+const refCounting = (b: unknown): b is RefCounting =>
+  typeof (b as Partial<RefCounting> | null)?.incRef === 'function';
+
+export function identityConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string' || !refCounting(args.backend)) return original.kernelFunc(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { ...original, kernelFunc };
+}
