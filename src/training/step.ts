@@ -1,14 +1,16 @@
 // One training step, as model.trainOnBatch takes it (the same forward pass, loss, accuracy and
-// Adam update, in the same order), but in two halves with a pause for the event loop between
-// them: the gradients (~85% of a step), then the update. A drawn digit sent mid-step is then
-// answered after the current half, not after the whole step (see BENCHMARKS.md, draw→prediction).
+// Adam update, in the same order), with pauses for the event loop inside it: after the forward
+// pass, after each node of the backward pass (stepped-gradients.ts), and before the update. A
+// drawn digit sent mid-step is then answered within one piece of the step, not after the whole
+// step (see BENCHMARKS.md, draw→prediction).
 import * as tf from '@tensorflow/tfjs';
 import { softmaxCrossEntropy } from '../model/cnn.ts';
+import { steppedVariableGrads } from './stepped-gradients.ts';
 
 export interface StepResult {
   loss: number;
   accuracy: number;
-  /** Compute time of the two halves, without the pause between them. */
+  /** Compute time of the step, without its pauses. */
   seconds: number;
 }
 
@@ -23,18 +25,25 @@ export async function trainStep(
   const optimizer = model.optimizer;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let accuracy: tf.Scalar | null = null;
-  const t0 = now();
-  const { value, grads } = optimizer.computeGradients(() => {
-    const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-    accuracy = tf.keep(tf.metrics.categoricalAccuracy(y, logits).mean<tf.Scalar>());
-    return softmaxCrossEntropy(y, logits).mean<tf.Scalar>();
-  }, vars);
-  const first = now() - t0;
-  await between();
-  const t1 = now();
+  let seconds = 0;
+  let t = now();
+  const pause = async (): Promise<void> => {
+    seconds += now() - t;
+    await between();
+    t = now();
+  };
+  const { value, grads } = await steppedVariableGrads(
+    () => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      accuracy = tf.keep(tf.metrics.categoricalAccuracy(y, logits).mean<tf.Scalar>());
+      return softmaxCrossEntropy(y, logits).mean<tf.Scalar>();
+    },
+    vars,
+    pause,
+  );
   optimizer.applyGradients(grads);
   tf.dispose(grads);
   const [loss, acc] = await Promise.all([value.data(), accuracy!.data()]);
   tf.dispose([value, accuracy!]);
-  return { loss: loss[0]!, accuracy: acc[0]!, seconds: first + now() - t1 };
+  return { loss: loss[0]!, accuracy: acc[0]!, seconds: seconds + now() - t };
 }

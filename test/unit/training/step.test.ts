@@ -1,5 +1,5 @@
-// The two-half training step (src/training/step.ts) is model.trainOnBatch's step: same losses,
-// accuracies and weights, and the pause between the halves sees the weights before the update.
+// The stepped training step (src/training/step.ts) is model.trainOnBatch's step: same losses,
+// accuracies and weights, and its pauses see the weights before the update.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -60,7 +60,7 @@ test('three steps equal three trainOnBatch calls', async () => {
   split.dispose();
 });
 
-test('the pause between halves sees the weights before the update, and leaks nothing', async () => {
+test('the pauses inside a step see the weights before the update, and leaks nothing', async () => {
   const model = compiled();
   const [{ x, y }] = batches(1, 10) as [{ x: tf.Tensor4D; y: tf.Tensor2D }];
   await trainStep(model, x, y, () => Promise.resolve()); // creates Adam's slots
