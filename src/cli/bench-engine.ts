@@ -2,7 +2,8 @@
 // images/s at batch 50 after warm-up, inference images/s at batch 1000 over the 10 000 test
 // images, the explain (saliency + occlusion) time, and tf.memory().numTensors + process RSS per epoch over a multi-epoch run of the app's
 // own fit loop (src/training/trainer.ts). Prints JSON lines; run by bench.ts once per engine.
-//   bench-engine.ts <engine> [--quick] [--memory-epochs N] [--memory-images N]
+//   bench-engine.ts <engine> [--quick] [--memory-epochs N] [--memory-images N] [--speed-only]
+// --speed-only: one training and one inference measurement, nothing else (bench-paired.ts's rounds).
 import * as tf from '@tensorflow/tfjs';
 import { fillBatch, shuffledIndices } from '../data/batch.ts';
 import { loadMnist } from '../data/mnist.ts';
@@ -23,6 +24,7 @@ import { batchShape, IMAGE_PIXELS, NUM_CLASSES } from '../shared/dataset.ts';
 // process with --experimental-wasm-relaxed-simd where Node needs it): our kernels' relaxed build.
 const engine = process.argv[2] as EngineName | 'wasm-relaxed';
 const quick = process.argv.includes('--quick');
+const speedOnly = process.argv.includes('--speed-only');
 const option = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -72,7 +74,8 @@ async function trainBatches(n: number, m: tf.LayersModel = model): Promise<numbe
   return (n * batch) / ((performance.now() - t0) / 1000);
 }
 
-const [warm, measured, repeats] = quick || engine === 'cpu' ? [1, 2, 1] : [10, 40, 3];
+const [warm, measured, repeats] =
+  quick || engine === 'cpu' ? [1, 2, 1] : [10, 40, speedOnly ? 1 : 3];
 await trainBatches(warm);
 const trainRates: number[] = [];
 for (let r = 0; r < repeats; r++) trainRates.push(await trainBatches(measured));
@@ -80,7 +83,7 @@ out({ name: 'train', value: median(trainRates), unit: 'images/s', batch, runs: t
 
 // Every preset's network under the reference's conditions (Adam 1e-4, batch 50), so each has a
 // PyTorch figure to stand beside where bench_torch.py has that network (--net tutorial | dense).
-for (const preset of PRESETS) {
+for (const preset of speedOnly ? [] : PRESETS) {
   const m = buildNetwork(preset.network, 1);
   compileModel(m, 1e-4, 'adam');
   await trainBatches(warm, m);
@@ -115,6 +118,7 @@ out({
   batch: 1000,
   runs: inferRates,
 });
+if (speedOnly) process.exit(0);
 
 /** Milliseconds `fn` takes per test image (median, p95), after two calls that build caches. */
 async function latency(

