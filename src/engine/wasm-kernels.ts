@@ -13,7 +13,7 @@ import type { KernelThreads } from './kernels/wasm/threads.ts';
 
 export { relaxedSimd } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
-import { identityConfig } from './kernels/identity.ts';
+import { castConfig, identityConfig } from './kernels/identity.ts';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
 import { sumConfig } from './kernels/column-sum.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
@@ -44,7 +44,7 @@ function replace(config: KernelConfig): void {
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm), the fused Adam step, and faster
  * Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Sum and
- * Identity (shared, not copied) for backend 'wasm'. Idempotent.
+ * Identity and same-dtype Cast (shared, not copied) for backend 'wasm'. Idempotent.
  * Call before the first training step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
@@ -73,6 +73,7 @@ export function registerWasmTrainingKernels(): void {
   replace(adamStepConfig);
   replace(sumConfig(original(tf.Sum)));
   replace(identityConfig(original(tf.Identity)));
+  replace(castConfig(original(tf.Cast)));
   replace(batchMatMulConfig(o)); // last: it is the "already registered" marker checked above
 }
 

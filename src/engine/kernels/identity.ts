@@ -3,6 +3,8 @@
 // (Engine.saveTensorsForBackwardMode clones them): the dense layer's 3136×1000 weights and every
 // activation, ~7 ms of copies a training step (BENCHMARKS.md). Nothing in tfjs writes to a
 // tensor's memory after making it; our in-place Adam writes only to data nothing else shares.
+// Cast to the dtype a tensor already has is the same copy (ReLU's gradient casts its Step, a
+// float32, to float32: ~1.5 ms a step for conv1 and conv2), so it shares too.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 interface RefCounting {
@@ -18,6 +20,18 @@ export function identityConfig(original: KernelConfig): KernelConfig {
     if (x.dtype === 'string' || !refCounting(args.backend)) return original.kernelFunc(args);
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { ...original, kernelFunc };
+}
+
+export function castConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { dtype } = args.attrs as { dtype: TensorInfo['dtype'] };
+    if (x.dtype !== dtype || x.dtype === 'string' || !refCounting(args.backend))
+      return original.kernelFunc(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype };
   };
   return { ...original, kernelFunc };
 }

@@ -46,3 +46,32 @@ test('the tensors a gradient keeps share their data until the gradient is taken'
   assert.ok(grads[w.name]!.dataSync().some((g) => g !== 0));
   tf.dispose([value, grads[w.name]!, w, x]);
 });
+
+test('a cast to the same dtype shares the data; to another dtype it converts', () => {
+  const a = tf.tensor1d([0.5, -2, 3.75, 0]);
+  const same = tf.cast(a, 'float32');
+  assert.equal(same.dataId, a.dataId);
+  assert.equal(heapEntry(a).refCount, 2);
+  const ints = tf.cast(a, 'int32');
+  assert.notEqual(ints.dataId, a.dataId);
+  assert.equal(ints.dtype, 'int32');
+  assert.deepEqual(Array.from(ints.dataSync()), [0, -2, 3, 0]);
+  a.dispose();
+  assert.deepEqual(Array.from(same.dataSync()), [0.5, -2, 3.75, 0]);
+  tf.dispose([same, ints]);
+});
+
+test("ReLU's gradient is tfjs-cpu's with the shared cast", async () => {
+  const x = tf.randomNormal([4, 6, 6, 3], 0, 1, 'float32', 9);
+  const dy = tf.randomNormal([4, 6, 6, 3], 0, 1, 'float32', 10);
+  const g = tf.grad((t: tf.Tensor) => tf.relu(t));
+  const onWasm = g(x, dy).arraySync();
+  const [xs, dys] = [x.arraySync(), dy.arraySync()];
+  tf.dispose([x, dy]);
+  await tf.setBackend('cpu');
+  const [xc, dyc] = [tf.tensor(xs), tf.tensor(dys)];
+  const onCpu = g(xc, dyc).arraySync();
+  tf.dispose([xc, dyc]);
+  assert.ok(await tf.setBackend('wasm'));
+  assert.deepEqual(onWasm, onCpu);
+});
