@@ -74,6 +74,18 @@ async function trainBatches(n: number, m: tf.LayersModel = model): Promise<numbe
   return (n * batch) / ((performance.now() - t0) / 1000);
 }
 
+/** Images/s over chunks of `n` batches until at least `minMs` have passed: a small network's 40
+ * batches take a fraction of a second, too short to measure on a busy machine. */
+async function trainFor(n: number, minMs: number, m: tf.LayersModel): Promise<number> {
+  const t0 = performance.now();
+  let images = 0;
+  do {
+    await trainBatches(n, m);
+    images += n * batch;
+  } while (performance.now() - t0 < minMs);
+  return images / ((performance.now() - t0) / 1000);
+}
+
 const [warm, measured, repeats] =
   quick || engine === 'cpu' ? [1, 2, 1] : [10, 40, speedOnly ? 1 : 3];
 await trainBatches(warm);
@@ -83,12 +95,13 @@ out({ name: 'train', value: median(trainRates), unit: 'images/s', batch, runs: t
 
 // Every preset's network under the reference's conditions (Adam 1e-4, batch 50), so each has a
 // PyTorch figure to stand beside where bench_torch.py has that network (--net tutorial | dense).
-for (const preset of speedOnly ? [] : PRESETS) {
+// --speed-only: the Standard NN alone (the tutorial's is `train`), for bench-paired.ts.
+for (const preset of PRESETS.filter((p) => !speedOnly || p.id === 'standard-nn')) {
   const m = buildNetwork(preset.network, 1);
   compileModel(m, 1e-4, 'adam');
   await trainBatches(warm, m);
   const rates: number[] = [];
-  for (let r = 0; r < repeats; r++) rates.push(await trainBatches(measured, m));
+  for (let r = 0; r < repeats; r++) rates.push(await trainFor(measured, quick ? 0 : 2000, m));
   out({ name: 'train-preset', preset: preset.id, value: median(rates), unit: 'images/s', batch });
   m.dispose();
 }
