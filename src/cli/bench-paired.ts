@@ -2,7 +2,7 @@
 // from one minute to the next (BENCHMARKS.md), so a ratio of two figures taken minutes apart says
 // as much about the drift as about the engines. Each round measures every engine and the reference
 // back to back (order reversed every other round) and the ratio is the median of the rounds'.
-import { median } from './bench-util.ts';
+import { median, valueIn } from './bench-util.ts';
 import { torchThroughput, type Run } from './bench-torch.ts';
 
 type Line = Record<string, unknown>;
@@ -39,57 +39,50 @@ export function pairedRatio(ours: number[], pytorch: number[]): PairedFigure {
   return { value: round3(median(rounds)), rounds, ours: ours.map(round1), pytorch };
 }
 
-const rate = (lines: Line[], name: string): number | undefined => {
-  const v = lines.find((l) => l.name === name)?.value;
-  return typeof v === 'number' ? v : undefined;
-};
-
 export async function benchPaired(o: PairedBench): Promise<void> {
   const { root, rounds, quick, engines, run, emit, measure } = o;
   if (rounds === 0 || engines.length === 0) return;
-  const torchArgs = quick
-    ? ['--repeats', '1', '--batches', '2', '--warmup', '1']
-    : ['--repeats', '1', '--batches', '40', '--warmup', '10']; // as bench-engine.ts measures
-  // The Standard NN's steps are ~8 ms: more of them, as bench-engine.ts measures ≥ 2 s of its own.
-  const denseArgs = quick
-    ? ['--net', 'dense', '--repeats', '1', '--batches', '2', '--warmup', '1']
-    : ['--net', 'dense', '--repeats', '1', '--batches', '300', '--warmup', '10'];
+  // As bench-engine.ts measures: 40 batches after 10 (the Standard NN's ~8 ms steps: 300, ≥ 2 s).
+  const reference = (batches: number, net: string[] = []): string[] => [
+    ...net,
+    ...['--repeats', '1', '--batches', String(quick ? 2 : batches), '--warmup', quick ? '1' : '10'],
+  ];
   const series = (): Series => ({ train: [], inference: [], dense: [] });
   const ours = new Map(engines.map((e) => [e, series()]));
   const ref = series();
+  const unavailable = (reason: string, engine: string): false => {
+    emit({ name: 'paired', available: false, reason }, engine);
+    return false;
+  };
+  const measureReference = async (): Promise<boolean> => {
+    const t = await torchThroughput(root, run, reference(40));
+    if (!t.ok) return unavailable(t.reason, 'pytorch');
+    const d = await torchThroughput(root, run, reference(300, ['--net', 'dense']));
+    if (!d.ok) return unavailable(d.reason, 'pytorch');
+    ref.train.push(t.train);
+    ref.inference.push(t.inference);
+    ref.dense.push(d.train);
+    return true;
+  };
+  const measureOurs = async (engine: string): Promise<boolean> => {
+    const lines = await measure(engine);
+    const train = valueIn(lines, 'train');
+    const inference = valueIn(lines, 'inference');
+    const dense = valueIn(lines, 'train-preset', 'standard-nn');
+    if (train === undefined || inference === undefined || dense === undefined)
+      return unavailable(`the ${engine} round failed`, engine);
+    const s = ours.get(engine)!;
+    s.train.push(train);
+    s.inference.push(inference);
+    s.dense.push(dense);
+    return true;
+  };
   for (let r = 0; r < rounds; r++) {
-    const reference = async (): Promise<boolean> => {
-      const [t, d] = [
-        await torchThroughput(root, run, torchArgs),
-        await torchThroughput(root, run, denseArgs),
-      ];
-      if (t.ok && d.ok) {
-        ref.train.push(t.train);
-        ref.inference.push(t.inference);
-        ref.dense.push(d.train);
-      } else {
-        const reason = t.ok ? (d.ok ? '' : d.reason) : t.reason;
-        emit({ name: 'paired', available: false, reason }, 'pytorch');
-      }
-      return t.ok && d.ok;
-    };
-    const mine = async (engine: string): Promise<boolean> => {
-      const lines = await measure(engine);
-      const [train, inference] = [rate(lines, 'train'), rate(lines, 'inference')];
-      const dense = lines.find((l) => l.name === 'train-preset' && l.preset === 'standard-nn');
-      if (train === undefined || inference === undefined || typeof dense?.value !== 'number') {
-        emit({ name: 'paired', available: false, reason: `the ${engine} round failed` }, engine);
-        return false;
-      }
-      ours.get(engine)!.train.push(train);
-      ours.get(engine)!.inference.push(inference);
-      ours.get(engine)!.dense.push(dense.value);
-      return true;
-    };
-    const order = r % 2 === 0 ? engines : [...engines].reverse();
-    if (r % 2 === 1 && !(await reference())) return;
-    for (const engine of order) if (!(await mine(engine))) return;
-    if (r % 2 === 0 && !(await reference())) return;
+    const even = r % 2 === 0;
+    if (!even && !(await measureReference())) return;
+    for (const engine of even ? engines : [...engines].reverse())
+      if (!(await measureOurs(engine))) return;
+    if (even && !(await measureReference())) return;
     console.error(`paired round ${r + 1}/${rounds} done`);
   }
   const what = {

@@ -26,7 +26,7 @@ export interface TorchBench {
 export type TorchRun =
   { ok: true; train: number; inference: number; setup: string } | { ok: false; reason: string };
 
-export const torchScript = (): string =>
+const torchScript = (): string =>
   fileURLToPath(new URL('../../../shared/bench/bench_torch.py', import.meta.url));
 
 /** bench_torch.py throughput with `args` (e.g. --net dense, --repeats 1): its median figures. */

@@ -9,3 +9,15 @@ export const median = (xs: number[]): number => {
 /** Where a figure was measured; figures compare only within one machine and sitting. */
 export const machine = (): string =>
   `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+
+/** The value of the line `name` (and `preset`, for train-preset lines) among an engine's lines. */
+export function valueIn(
+  lines: Record<string, unknown>[] | undefined,
+  name: string,
+  preset?: string,
+): number | undefined {
+  const v = lines?.find(
+    (l) => l.name === name && (preset === undefined || l.preset === preset),
+  )?.value;
+  return typeof v === 'number' ? v : undefined;
+}

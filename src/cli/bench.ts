@@ -6,7 +6,7 @@
 //   npm run bench -- --help   (the options; runs nothing)
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { machine } from './bench-util.ts';
+import { machine, valueIn } from './bench-util.ts';
 import { benchTorch } from './bench-torch.ts';
 import { benchPaired } from './bench-paired.ts';
 import { runtimeHasRelaxedSimd } from '../engine/relaxed-probe.ts';
@@ -52,6 +52,7 @@ if (bad.length > 0) {
   process.exit(2);
 }
 const quick = args.includes('--quick');
+const noTorch = args.includes('--no-torch');
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : quick ? 1 : 5;
 if (!Number.isInteger(rounds) || rounds < 0 || rounds > 50) {
@@ -126,14 +127,10 @@ for (const engine of engines) {
     process.exitCode = 1;
   }
 }
-const figure = (engine: string, name: string): number | undefined => {
-  const v = ours.get(engine)?.find((l) => l.name === name)?.value;
-  return typeof v === 'number' ? v : undefined;
-};
-const presetFigure = (engine: string, preset: string): number | undefined => {
-  const v = ours.get(engine)?.find((l) => l.name === 'train-preset' && l.preset === preset)?.value;
-  return typeof v === 'number' ? v : undefined;
-};
+const figure = (engine: string, name: string): number | undefined =>
+  valueIn(ours.get(engine), name);
+const presetFigure = (engine: string, preset: string): number | undefined =>
+  valueIn(ours.get(engine), 'train-preset', preset);
 
 /** One training batch's time on the engine measured above (alone, without the app around it). */
 const batchMs = (label: string | null): number | undefined => {
@@ -147,14 +144,14 @@ const batchMs = (label: string | null): number | undefined => {
 await benchTorch({
   root,
   quick,
-  skip: args.includes('--no-torch'),
+  skip: noTorch,
   engines,
   run,
   emit,
   figure,
   presetFigure,
 });
-if (!args.includes('--no-torch'))
+if (!noTorch)
   await benchPaired({
     root,
     rounds,

@@ -14,24 +14,22 @@ interface RefCounting {
 const refCounting = (b: unknown): b is RefCounting =>
   typeof (b as Partial<RefCounting> | null)?.incRef === 'function';
 
+/** x's data under `dtype`, shared rather than copied, if that is x's own dtype; else null. */
+function shared(args: Parameters<KernelFunc>[0], dtype: TensorInfo['dtype']): TensorInfo | null {
+  const { x } = args.inputs as { x: TensorInfo };
+  if (x.dtype !== dtype || x.dtype === 'string' || !refCounting(args.backend)) return null;
+  args.backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype };
+}
+
 export function identityConfig(original: KernelConfig): KernelConfig {
-  const kernelFunc: KernelFunc = (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    if (x.dtype === 'string' || !refCounting(args.backend)) return original.kernelFunc(args);
-    args.backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
+  const kernelFunc: KernelFunc = (args) =>
+    shared(args, (args.inputs as { x: TensorInfo }).x.dtype) ?? original.kernelFunc(args);
   return { ...original, kernelFunc };
 }
 
 export function castConfig(original: KernelConfig): KernelConfig {
-  const kernelFunc: KernelFunc = (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    const { dtype } = args.attrs as { dtype: TensorInfo['dtype'] };
-    if (x.dtype !== dtype || x.dtype === 'string' || !refCounting(args.backend))
-      return original.kernelFunc(args);
-    args.backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype };
-  };
+  const kernelFunc: KernelFunc = (args) =>
+    shared(args, (args.attrs as { dtype: TensorInfo['dtype'] }).dtype) ?? original.kernelFunc(args);
   return { ...original, kernelFunc };
 }
