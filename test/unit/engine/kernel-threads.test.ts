@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { DataId, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { adamStepConfig } from '../../../src/engine/kernels/adam.ts';
+import { addConfig, reluGradKernelConfig } from '../../../src/engine/kernels/elementwise.ts';
 import { directFilterGradient } from '../../../src/engine/kernels/filter-grad-direct.ts';
 import {
   kernelThreadsFor,
@@ -153,7 +154,7 @@ describe('matrix products (matmul.c): every form, sizes off the tiles', () => {
 });
 
 // MaxPoolGrad's fallback (the backend's own) is never reached with float32 on a heap backend.
-const originals = { maxPoolGrad: {} as KernelConfig } as WasmOriginals;
+const originals = { maxPoolGrad: {} as KernelConfig, add: {} as KernelConfig } as WasmOriginals;
 const call = (config: KernelConfig, b: WasmBackendLike, inputs: object, attrs: object) =>
   config.kernelFunc({
     inputs: inputs as never,
@@ -228,4 +229,18 @@ test('the direct filter gradient (filter-grad-direct.c), 13 images through a 5×
             want[a * k + c]! += x[(b * h + xi) * w + xj]! * dy[((b * h + i) * w + j) * k + c]!;
         }
   assertNear(dw!, want, 1e-5, 'dw');
+});
+
+test('a bias added to 8 images of 28×28×32, and ReLU’s gradient over them (elementwise.c)', async () => {
+  const size = 8 * 28 * 28 * 32;
+  const [x, dy, b] = [values(size, 11), values(size, 12), values(32, 13)];
+  const shape = [8, 28, 28, 32];
+  const xt = tensor(x, shape);
+  const [sum] = await onBoth((be) =>
+    call(addConfig(originals), be, { a: xt, b: tensor(b, [32]) }, {}),
+  );
+  assert.ok(sum!.every((s, i) => s === Math.fround(x[i]! + b[i % 32]!)));
+  const inputs = { dy: tensor(dy, shape), x: xt };
+  const [dx] = await onBoth((be) => call(reluGradKernelConfig, be, inputs, {}));
+  assert.ok(dx!.every((g, i) => g === (x[i]! > 0 ? dy[i]! : 0)));
 });

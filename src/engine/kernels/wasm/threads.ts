@@ -42,6 +42,10 @@ export interface KernelExports {
   matmulNN(...args: number[]): void;
   matmulNT(...args: number[]): void;
   matmulTN(...args: number[]): void;
+  /** x, bias, out, columns, first row, end row. */
+  biasAdd(...args: number[]): void;
+  /** dy, x, dx, first element, end element. */
+  reluGrad(...args: number[]): void;
 }
 
 /** The exports that threads share: a helper runs one by its index here (its `op` slot). */
@@ -54,6 +58,8 @@ export const OPS = [
   'matmulNN',
   'matmulNT',
   'matmulTN',
+  'biasAdd',
+  'reluGrad',
 ] as const;
 export type Op = (typeof OPS)[number];
 
