@@ -108,7 +108,8 @@ function assertNear(got: Float32Array, want: Float64Array, rtol: number, what: s
 
 describe('matrix products (matmul.c): every form, sizes off the tiles', () => {
   // m % 4, n % 8 (a panel of 4, then 1) and k past the kernels' blocks (KC 256 rows of B, KT 64
-  // of Aᵀ) all leave remainders; 33 M multiply-adds are enough to split.
+  // of Aᵀ) all leave remainders; 33 M multiply-adds are enough to split. B is small enough for NN
+  // to read it in place (the packed NN: the next test).
   const [m, k, n] = [101, 1100, 301];
   const A = values(m * k, 1);
   const B = values(k * n, 2);
@@ -151,6 +152,24 @@ describe('matrix products (matmul.c): every form, sizes off the tiles', () => {
       null,
     );
   });
+});
+
+test('A·B with a B of over 1 M floats: packed, the same bits as in place, and right', async () => {
+  // n % 8 leaves a panel of 4 and a last column in the second thread's share, k a last block of
+  // 76 packed rows, m a partial tile of 2.
+  const [m, k, n] = [30, 1100, 1005];
+  const [A, B] = [values(m * k, 14), values(k * n, 15)];
+  const [a, b] = [tensor(A, [m, k]), tensor(B, [k, n])];
+  const [c] = await onBoth((be) => heapProduct(be, a, b, false, false)!);
+  const want = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++)
+      for (let j = 0; j < n; j++) want[i * n + j]! += A[i * k + p]! * B[p * n + j]!;
+  assertNear(c!, want, 1e-5, 'packed A·B');
+  const inPlace = one.makeOutput([m, n]);
+  const at = (t: TensorInfo): number => offsets.get(t.dataId)!.memoryOffset;
+  threadsOf[0]!.exports.matmulNN(at(a), at(b), at(inPlace), m, k, n, 0, n, 0, 0);
+  assert.deepEqual(read(one, inPlace), c, 'packing changed the bits');
 });
 
 // MaxPoolGrad's fallback (the backend's own) is never reached with float32 on a heap backend.

@@ -17,20 +17,69 @@ static inline float hsum(v x) {
          (wasm_f32x4_extract_lane(x, 2) + wasm_f32x4_extract_lane(x, 3));
 }
 
-// Rows of B per pass: a panel's 8 columns × KC rows (≤ 16 KB) stay in L1 while every block of 4
-// rows of A passes over them. Read in place, W's rows are 4 000 bytes apart: too far apart for
-// the hardware to keep a whole panel (3 136 rows) close.
+// NN first copies each block of kc rows of B (the thread's columns, read row by row) into
+// panels of 8 columns whose rows are contiguous, in `packed` (kc × (j1 - j0) floats). Read in
+// place, a panel's rows are n floats apart: W's 3 136 rows, 4 000 bytes apart, each on a new page,
+// which the hardware's prefetchers do not follow: with W cold in cache, as after each training
+// step's update, the forward product took 8.2 ms in place, 5.9 packed (the NT form: 4.9).
+static void pack(const float *B, float *packed, int n, int p0, int p1, int j0, int j8) {
+  int kc = p1 - p0;
+  for (int p = p0; p < p1; p++) {
+    const float *b = B + (long)p * n + j0;
+    float *d = packed + (p - p0) * 8;
+    for (int j = j0; j < j8; j += 8, b += 8, d += kc * 8) {
+      wasm_v128_store(d, wasm_v128_load(b));
+      wasm_v128_store(d + 4, wasm_v128_load(b + 4));
+    }
+  }
+}
+
+// C[i..i+3][j..j+7] (+)= Σ_{p in [p0, p1)} A[i..][p] · panel[p - p0][0..7] (see nnTile).
+static inline void panelTile(const float *A, const float *panel, float *C, int m, int k, int n,
+                             int i, int j, int p0, int p1, int add) {
+  int mr = m - i < 4 ? m - i : 4;
+  const float *a0 = A + (long)i * k;
+  const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
+  const float *a3 = mr > 3 ? a0 + 3 * k : a0;
+  float *rows[4];
+  v acc[8];
+  tileRows(C + (long)i * n + j, n, mr, rows);
+  tileLoad(rows, add, acc);
+  const float *b = panel;
+  for (int p = p0; p < p1; p++, b += 8)
+    tileMadd(acc, wasm_v128_load32_splat(a0 + p), wasm_v128_load32_splat(a1 + p),
+             wasm_v128_load32_splat(a2 + p), wasm_v128_load32_splat(a3 + p), wasm_v128_load(b),
+             wasm_v128_load(b + 4));
+  tileStore(rows, acc);
+}
+
+// Rows of B per pass in place: a panel's 8 columns × KC rows (≤ 16 KB) stay in L1 while every
+// block of 4 rows of A passes over them.
 #define KC 256
 
-// NN, columns [j0, j1) (j0 a multiple of 8), in panels of 8 columns.
+// NN, columns [j0, j1) (j0 a multiple of 8), in panels of 8 columns. With kc > 0: blocks of kc
+// rows of B, packed, then every block of 4 rows of A over each panel (kc × 8 floats, in L1),
+// adding to the sums of the blocks before; with kc = 0, the panels read in place (a B small
+// enough to stay in cache, where packing would only add a copy). Either way each sum runs over p
+// in order, so both give the same bits.
 __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const float *B, float *C,
-                                                       int m, int k, int n, int j0, int j1) {
-  int j = j0;
-  for (; j + 8 <= j1; j += 8)
+                                                       int m, int k, int n, int j0, int j1,
+                                                       float *packed, int kc) {
+  int j8 = j0 + ((j1 - j0) & ~7);
+  for (int p0 = 0; kc > 0 && p0 < k && j8 > j0; p0 += kc) {
+    int p1 = k - p0 < kc ? k : p0 + kc;
+    pack(B, packed, n, p0, p1, j0, j8);
+    for (int j = j0; j < j8; j += 8) {
+      const float *panel = packed + (long)(j - j0) * (p1 - p0);
+      for (int i = 0; i < m; i += 4) panelTile(A, panel, C, m, k, n, i, j, p0, p1, p0 > 0);
+    }
+  }
+  for (int j = j0; kc == 0 && j < j8; j += 8)
     for (int p0 = 0; p0 < k; p0 += KC) {
       int p1 = k - p0 < KC ? k : p0 + KC;
       for (int i = 0; i < m; i += 4) nnTile(A, B, C, m, k, n, i, j, p0, p1, p0 > 0);
     }
+  int j = j8;
   for (; j + 4 <= j1; j += 4)  // a last panel of 4 columns (j1 = n there)
     for (int i = 0; i < m; i += 4) {
       int mr = m - i < 4 ? m - i : 4;

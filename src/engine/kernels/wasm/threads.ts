@@ -38,7 +38,7 @@ export interface KernelExports {
   adam(...args: number[]): void;
   /** x, dy, dx, shape, first image, end image, scratch. */
   maxPoolGrad(...args: number[]): void;
-  /** A, B, C, m, k, n, first, end (columns for NN and NT, rows for TN). */
+  /** A, B, C, m, k, n, first, end (columns for NN and NT, rows for TN); NN: packed, kc. */
   matmulNN(...args: number[]): void;
   matmulNT(...args: number[]): void;
   matmulTN(...args: number[]): void;
