@@ -1,7 +1,8 @@
 // Conv2D and FusedConv2D for the wasm backend: 5×5, stride 1, SAME convolutions with channel counts
 // that suit SIMD (the CNN's conv2: 32 → 64) run as Winograd F(2×2, 5×5) (./wasm/conv5x5.c), which needs
-// 2.8× fewer multiplications than XNNPACK's direct kernel; everything else, conv1 included, runs
-// the backend's own kernel. Gradients are unaffected: they are defined on the kernel's inputs.
+// 2.8× fewer multiplications than XNNPACK's direct kernel; convolutions of one-channel images
+// (conv1) by ./conv-one-channel.ts; everything else by the backend's own kernel. Gradients are
+// unaffected: they are defined on the kernel's inputs.
 import type {
   Conv2DAttrs,
   FusedConv2DAttrs,
@@ -12,6 +13,7 @@ import type {
 import { computeConv2DInfo, reluOrLinear } from './kernel-util.ts';
 import { convolve, filterGradient, type ConvShape } from './wasm/winograd.ts';
 import { kernelThreadsFor, offsetIn, sizeOf, type WasmBackendLike } from './heap-backend.ts';
+import { convOneChannel, fitsOneChannel } from './conv-one-channel.ts';
 
 interface Conv {
   x: TensorInfo;
@@ -72,8 +74,9 @@ export function winogradFilterGradient(
   return out;
 }
 
-/** Runs `conv` by Winograd if it fits, into a new output; null if it does not fit. */
-function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
+/** Runs `conv` by Winograd or as a one-channel convolution if it fits, into a new output; null if
+ * neither fits. */
+function ours(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   const { x, filter, bias, attrs } = conv;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || attrs.dataFormat !== 'NHWC') {
     return null;
@@ -86,10 +89,11 @@ function winograd(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const fits =
-    fitsWinograd(info) &&
-    (bias === undefined || (bias.dtype === 'float32' && sizeOf(bias) === info.outChannels));
-  if (!fits) return null;
+  if (bias !== undefined && (bias.dtype !== 'float32' || sizeOf(bias) !== info.outChannels)) {
+    return null;
+  }
+  if (fitsOneChannel(info)) return convOneChannel(backend, x, filter, bias, conv.relu, info);
+  if (!fitsWinograd(info)) return null;
   const out = backend.makeOutput(info.outShape, 'float32');
   const at = offsetIn(backend);
   convolve(kernelThreadsFor(backend), {
@@ -108,7 +112,7 @@ export function conv2DConfig(original: KernelConfig): KernelConfig {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs as unknown as Conv2DAttrs;
     const backend = args.backend as unknown as WasmBackendLike;
-    return winograd(backend, { x, filter, relu: false, attrs }) ?? original.kernelFunc(args);
+    return ours(backend, { x, filter, relu: false, attrs }) ?? original.kernelFunc(args);
   };
   return { ...original, kernelFunc };
 }
@@ -126,7 +130,7 @@ export function fusedConv2DConfig(original: KernelConfig): KernelConfig {
     const backend = args.backend as unknown as WasmBackendLike;
     const simple = reluOrLinear(activation, preluActivationWeights);
     const conv = { x, filter, bias, relu: activation === 'relu', attrs };
-    return (simple ? winograd(backend, conv) : null) ?? original.kernelFunc(args);
+    return (simple ? ours(backend, conv) : null) ?? original.kernelFunc(args);
   };
   return { ...original, kernelFunc };
 }

@@ -46,6 +46,8 @@ export interface KernelExports {
   biasAdd(...args: number[]): void;
   /** dy, x, dx, first element, end element. */
   reluGrad(...args: number[]): void;
+  /** x, filter, bias (0 = none), y, shape, relu (0/1), first row, end row, padded image. */
+  convOneChannel(...args: number[]): void;
 }
 
 /** The exports that threads share: a helper runs one by its index here (its `op` slot). */
@@ -60,6 +62,7 @@ export const OPS = [
   'matmulTN',
   'biasAdd',
   'reluGrad',
+  'convOneChannel',
 ] as const;
 export type Op = (typeof OPS)[number];
 

@@ -1,0 +1,82 @@
+// Convolutions of one-channel images (src/engine/kernels/conv-one-channel.ts,
+// wasm/conv-one-channel.c): taken where they fit and equal to tfjs-cpu there, bias and ReLU fused
+// or not, any padding and filter size; left to the backend otherwise.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
+import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
+import { compareWithCpu, input, type Input } from './compare.ts';
+
+before(async () => {
+  registerWasmTrainingKernels();
+  assert.ok(await tf.setBackend('wasm'));
+});
+
+async function runs(): Promise<number> {
+  assert.ok(await tf.setBackend('wasm'));
+  return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs.convOneChannel;
+}
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+const conv =
+  (pad: Pad, activation?: 'relu' | 'linear', strides = 1) =>
+  (x?: tf.Tensor, w?: tf.Tensor, b?: tf.Tensor): tf.Tensor =>
+    activation === undefined
+      ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad)
+      : tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          bias: b,
+          strides,
+          pad,
+          activation,
+        });
+
+const FITS: { name: string; inputs: Input[]; fn: (...ts: tf.Tensor[]) => tf.Tensor }[] = [
+  {
+    name: 'conv1: 28×28 → 32 filters of 5×5, SAME, bias and ReLU fused',
+    inputs: [input([3, 28, 28, 1], 1), input([5, 5, 1, 32], 2), input([32], 3)],
+    fn: conv('same', 'relu'),
+  },
+  {
+    name: 'plain conv2d, 3×4 VALID, 8 filters, a width off the 4-pixel steps (7)',
+    inputs: [input([2, 9, 10, 1], 4), input([3, 4, 1, 8], 5)],
+    fn: conv('valid'),
+  },
+  {
+    name: 'explicit uneven padding, 16 filters, bias without activation',
+    inputs: [input([2, 6, 5, 1], 6), input([4, 3, 1, 16], 7), input([16], 8)],
+    fn: conv(
+      [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ],
+      'linear',
+    ),
+  },
+];
+
+for (const c of FITS) {
+  test(c.name, async () => {
+    const before = await runs();
+    await compareWithCpu(c.name, c.inputs, c.fn);
+    assert.equal((await runs()) - before, 1, 'the one-channel kernel did not run');
+  });
+}
+
+test('strides, two channels or filters off the eights are left to the backend, and right', async () => {
+  const before = await runs();
+  const cases: [Input[], (...ts: tf.Tensor[]) => tf.Tensor][] = [
+    [[input([2, 9, 9, 1], 9), input([3, 3, 1, 8], 10)], conv('same', undefined, 2)],
+    [[input([2, 9, 9, 2], 11), input([3, 3, 2, 8], 12)], conv('same')],
+    [[input([2, 9, 9, 1], 13), input([3, 3, 1, 12], 14)], conv('same')],
+  ];
+  for (const [inputs, fn] of cases) await compareWithCpu('left alone', inputs, fn);
+  assert.equal(await runs(), before);
+});
