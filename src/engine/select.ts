@@ -55,24 +55,25 @@ async function probeWasm(): Promise<Probe> {
   const threads = wasmThreads();
   let started = false;
   if (threads > 1) {
-    // The threaded SIMD build with a pool of `threads` (tfjs leaves it off under Node); if it
-    // cannot start here, the single-threaded build (tfjs would retry the backend's factory).
-    const { withWasmThreads } = await import('./wasm-threads.ts');
+    // The threaded SIMD build (tfjs leaves it off under Node), whose shared memory lets our kernels
+    // run on `threads` threads; if it cannot start here, the single-threaded build (tfjs would
+    // retry the backend's factory).
+    const { withThreadedBuild } = await import('./wasm-threads.ts');
     started = await withoutNewProcessHandlers(() =>
-      withWasmThreads(threads, () => start(BACKEND.wasm)),
+      withThreadedBuild(() => start(BACKEND.wasm)),
     ).catch(() => false);
     if (!started) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (!started) started = await withoutNewProcessHandlers(() => start(BACKEND.wasm));
-  if (started) await (await import('./wasm-kernels.ts')).startKernelThreads();
+  if (started) await (await import('./wasm-kernels.ts')).startKernelThreads(threads);
   return started
     ? { ok: true }
     : { ok: false, why: 'the WebAssembly backend failed to start (see the log for why)' };
 }
 
 /**
- * Threads for the WebAssembly engine: CNN_STUDIO_WASM_THREADS (1 = single-threaded) or one per
- * core, at most 4 (the most tfjs's pool takes).
+ * Threads for the WebAssembly engine's kernels: CNN_STUDIO_WASM_THREADS (1 = single-threaded) or
+ * one per core, at most 4.
  */
 export function wasmThreads(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.CNN_STUDIO_WASM_THREADS?.trim() ?? '';
@@ -133,11 +134,11 @@ async function describeEngine(name: EngineName): Promise<{ label: string; thread
     return { label, threads: availableParallelism() };
   }
   if (name === 'cpu') return { label: 'Pure JavaScript (very slow)', threads: 1 };
-  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  const threads = getThreadsCount();
+  const kernels = await import('./wasm-kernels.ts');
+  const threads = kernels.kernelThreadCount();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   // Our kernels' build (./kernels/wasm/threads.ts): relaxed SIMD where the runtime has it.
-  const relaxed = simd && (await import('./wasm-kernels.ts')).relaxedSimd();
+  const relaxed = simd && kernels.relaxedSimd();
   const plural = threads === 1 ? '' : 's';
   const kind = relaxed ? 'relaxed SIMD' : simd ? 'SIMD' : 'no SIMD';
   return {

@@ -15,7 +15,7 @@ export { relaxedSimd } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { castConfig, identityConfig } from './kernels/identity.ts';
 import { addConfig, reluGradient, reluGradKernelConfig } from './kernels/elementwise.ts';
-import { maxPoolGradConfig } from './kernels/max-pool-grad.ts';
+import { maxPoolConfig, maxPoolGradConfig } from './kernels/max-pool.ts';
 import { sumConfig } from './kernels/column-sum.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
 
@@ -44,7 +44,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm), the fused Adam step, and faster
- * Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Sum and
+ * Conv2DBackpropInput, MaxPool, MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Sum and
  * Identity and same-dtype Cast (shared, not copied), a bias's Add and ReLU's gradient in one pass
  * for backend 'wasm'. Idempotent.
  * Call before the first training step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
@@ -69,6 +69,7 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropFilterConfig(o));
   replace(conv2DBackpropInputConfig(o));
   replace(maxPoolGradConfig(o));
+  replace(maxPoolConfig(original(tf.MaxPool)));
   replace(fusedMatMulConfig(o));
   replace(conv2D);
   replace(fusedConv2DConfig(original(tf.FusedConv2D)));
@@ -86,11 +87,16 @@ export function registerWasmTrainingKernels(): void {
 
 /**
  * Starts our kernels' helper threads for the active wasm backend (call after
- * tf.setBackend('wasm')), so that the first large convolution already has them; resolves once
- * they run, with the runner.
+ * tf.setBackend('wasm')), `threads` in all where its memory is shared (the threaded build), so
+ * that the first large convolution already has them; resolves once they run, with the runner.
  */
-export async function startKernelThreads(): Promise<KernelThreads> {
-  const runner = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike);
+export async function startKernelThreads(threads: number): Promise<KernelThreads> {
+  const runner = kernelThreadsFor(tf.backend() as unknown as WasmBackendLike, threads);
   await runner.whenReady();
   return runner;
+}
+
+/** How many threads our kernels run on, for the active wasm backend. */
+export function kernelThreadCount(): number {
+  return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).count;
 }

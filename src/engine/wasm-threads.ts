@@ -43,16 +43,18 @@ function writeThreadScripts(): { dir: string; workerPath: string } {
 }
 
 /**
- * The pool's size: the 4.22 binary sizes its pthreadpool from emscripten_num_logical_cores() / 2
- * (clamped to 1..4) when it starts, ignoring setThreadsCount, and under Node that count is
- * os.cpus().length. So while it starts, os.cpus() reports 2 × threads entries.
+ * The backend's own thread pool gets one thread, the caller's: our kernels do the heavy work on
+ * threads of their own (./kernels/wasm/threads.ts), and a pool of two cost more than it gave. Every
+ * small tfjs op it ran in parallel (a [50, 10] Multiply in the loss) woke a sleeping pthread,
+ * 0.2-0.6 ms on a virtual machine, once per step; and its pthreads, spinning after each op, took
+ * the second core from our helper thread (MaxPool 0.79 -> 1.03 ms). With one: the Standard NN
+ * trains 20% faster, the Tiny CNN 14%, the tutorial's 4% (BENCHMARKS.md). The 4.22 binary sizes
+ * its pool from emscripten_num_logical_cores() / 2 when it starts, ignoring setThreadsCount, and
+ * under Node that count is os.cpus().length: so while it starts, os.cpus() reports two entries.
  */
-function reportCores(threads: number): () => void {
+function onePoolThread(): () => void {
   const real = os.cpus;
-  os.cpus = () => {
-    const cpus = real();
-    return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]!);
-  };
+  os.cpus = () => real().slice(0, 1).concat(real().slice(0, 1));
   return () => {
     os.cpus = real;
   };
@@ -93,18 +95,19 @@ function unrefPool(): void {
 
 /**
  * Runs `start` (which must call tf.setBackend('wasm') for the first time) with the threaded build
- * enabled and `threads` threads. Restores URL.createObjectURL afterwards. If the scripts cannot be
- * written, throws before changing anything.
+ * enabled: its memory is shared, which our kernel threads need, and its own pool has one thread
+ * (onePoolThread). Restores URL.createObjectURL afterwards. If the scripts cannot be written,
+ * throws before changing anything.
  */
-export async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
+export async function withThreadedBuild<T>(start: () => Promise<T>): Promise<T> {
   const { dir, workerPath } = writeThreadScripts();
   const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  setThreadsCount(threads);
+  setThreadsCount(1);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const original = URL.createObjectURL;
   URL.createObjectURL = (obj: Blob): string =>
     obj instanceof Blob && obj.type === 'application/javascript' ? workerPath : original(obj);
-  const restoreCores = reportCores(threads);
+  const restoreCores = onePoolThread();
   const restoreWorker = bareWorkers(workerPath);
   try {
     const result = await start();
@@ -115,7 +118,7 @@ export async function withWasmThreads<T>(threads: number, start: () => Promise<T
     restoreCores();
     restoreWorker();
     // Emscripten's pool of 8 pthreads has loaded both scripts by the time the backend is up, and a
-    // pool of at most 4 threads never needs a 9th: the files are done with (a process ended by a
+    // pool of one thread never needs a 9th: the files are done with (a process ended by a
     // signal or worker.terminate() would never reach an exit handler to remove them).
     rmSync(dir, { recursive: true, force: true });
   }

@@ -41,12 +41,12 @@ test('every main-process file parses as an ES module', () => {
 test('the built wasm engine runs conv2 by Winograd on both its threads', () => {
   const script = `
     import * as tf from '@tensorflow/tfjs';
-    const { withWasmThreads } = await import(${JSON.stringify(chunk('wasm-threads'))});
+    const { withThreadedBuild } = await import(${JSON.stringify(chunk('wasm-threads'))});
     const { registerWasmTrainingKernels, startKernelThreads } = await import(${JSON.stringify(chunk('wasm-kernels'))});
     registerWasmTrainingKernels();
-    await withWasmThreads(2, () => tf.setBackend('wasm'));
+    await withThreadedBuild(() => tf.setBackend('wasm'));
     const conv = () => tf.conv2d(tf.ones([4, 14, 14, 32]), tf.ones([5, 5, 32, 64]), 1, 'same');
-    const winograd = await startKernelThreads();
+    const winograd = await startKernelThreads(2);
     const centre = conv().dataSync()[(7 * 14 + 7) * 64];
     console.log(JSON.stringify({ threads: winograd.lastThreads.conv, runs: winograd.runs.conv, centre }));
   `;

@@ -23,8 +23,8 @@ export function isHeapBackend(b: unknown): b is WasmBackendLike {
 const threads = new WeakMap<object, KernelThreads>();
 
 /**
- * The backend's kernel threads, made (and their helper threads started) on first use, as many as
- * the backend's own pool unless `count` says otherwise (tests).
+ * The backend's kernel threads, made (and their helper threads started) on first use: `count`
+ * (the engine's choice, see startKernelThreads; tests) or as many as the backend's own pool.
  */
 export function kernelThreadsFor(backend: WasmBackendLike, count?: number): KernelThreads {
   let t = threads.get(backend);

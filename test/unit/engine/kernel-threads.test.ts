@@ -13,7 +13,7 @@ import {
 } from '../../../src/engine/kernels/heap-backend.ts';
 import { computeConv2DInfo } from '../../../src/engine/kernels/kernel-util.ts';
 import { heapProduct } from '../../../src/engine/kernels/matmul.ts';
-import { maxPoolGradConfig } from '../../../src/engine/kernels/max-pool-grad.ts';
+import { maxPoolGradConfig } from '../../../src/engine/kernels/max-pool.ts';
 import type { WasmOriginals } from '../../../src/engine/kernels/kernel-util.ts';
 import { values } from './compare.ts';
 
@@ -218,7 +218,7 @@ test('the Adam step (adam.c) over 1 048 579 elements, in place and into new tens
   assert.deepEqual(fresh, inPlace);
 });
 
-test('MaxPoolGrad (max-pool-grad.c), 8 images of 28×28×32, 2×2 stride 2', async () => {
+test('MaxPoolGrad (max-pool.c), 8 images of 28×28×32, 2×2 stride 2', async () => {
   const x = values(8 * 28 * 28 * 32, 7);
   const dy = values(8 * 14 * 14 * 32, 8);
   const inputs = { input: tensor(x, [8, 28, 28, 32]), dy: tensor(dy, [8, 14, 14, 32]) };

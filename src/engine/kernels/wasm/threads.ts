@@ -38,6 +38,8 @@ export interface KernelExports {
   adam(...args: number[]): void;
   /** x, dy, dx, shape, first image, end image, scratch. */
   maxPoolGrad(...args: number[]): void;
+  /** x, y, shape, first image, end image, scratch. */
+  maxPool(...args: number[]): void;
   /** A, B, C, m, k, n, first, end (columns for NN and NT, rows for TN); NN: packed, kc. */
   matmulNN(...args: number[]): void;
   matmulNT(...args: number[]): void;
@@ -63,6 +65,7 @@ export const OPS = [
   'biasAdd',
   'reluGrad',
   'convOneChannel',
+  'maxPool',
 ] as const;
 export type Op = (typeof OPS)[number];
 
@@ -203,6 +206,11 @@ export class KernelThreads {
     }
     let next = Math.ceil(this.workspace.at / 16) * 16;
     return aligned.map((b) => ((next += b), next - b));
+  }
+
+  /** The threads that run each operation: this one and the helpers that started. */
+  get count(): number {
+    return 1 + this.helpers.length;
   }
 
   /** How many threads to use for `most` shares of work (1 if there is only one). */

@@ -1,9 +1,13 @@
-// MaxPoolGrad on wasm (src/engine/kernels/max-pool-grad.ts) against tfjs-cpu, ties included.
+// MaxPool and MaxPoolGrad on wasm (src/engine/kernels/max-pool.ts) against tfjs-cpu, ties included.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
-import { compareWithCpu, input } from './compare.ts';
+import {
+  kernelThreadsFor,
+  type WasmBackendLike,
+} from '../../../src/engine/kernels/heap-backend.ts';
+import { compareWithCpu, input, runOn } from './compare.ts';
 
 before(async () => {
   registerWasmTrainingKernels();
@@ -43,3 +47,28 @@ for (const { name, x, size, stride, pad } of POOLS) {
     }
   });
 }
+
+test('MaxPool is ours, and as cpu skips NaN (a window of only NaN is -∞), keeping the first of ±0', async () => {
+  const runs = async (): Promise<number> => {
+    assert.ok(await tf.setBackend('wasm'));
+    return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs.maxPool;
+  };
+  const before = await runs();
+  // Two channels (the scalar path) and four (the vector path): windows of 2×2 over a 2×2 image.
+  for (const c of [1, 4]) {
+    const data = new Float32Array(
+      [NaN, 1, NaN, 2, -0, 0, NaN, NaN, NaN, NaN, NaN, NaN].flatMap(
+        (v) => Array(c).fill(v) as number[],
+      ),
+    );
+    const x = { shape: [3, 2, 2, c], data };
+    const pool = (a?: tf.Tensor): tf.Tensor => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+    const [got] = await runOn('wasm', [x], pool);
+    const [want] = await runOn('cpu', [x], pool);
+    assert.deepEqual(Array.from(got!.data), Array.from(want!.data));
+    assert.deepEqual(Array.from(got!.data.subarray(0, c)), Array(c).fill(2));
+    assert.ok(Object.is(got!.data[c], -0), 'the first of -0 and 0');
+    assert.equal(got!.data[2 * c], -Infinity);
+  }
+  assert.equal((await runs()) - before, 2, 'MaxPool ran elsewhere');
+});

@@ -1,0 +1,114 @@
+// MaxPool and MaxPoolGrad for the wasm backend (./wasm/max-pool.c), images split across the kernel
+// threads, with tfjs-cpu's results. wasm's MaxPool runs XNNPACK on the backend's own thread pool;
+// its MaxPoolGrad recomputes the argmax with a generic 3-D pooling loop and then gathers per input
+// pixel, where ours scatters each window's gradient to its first maximum, four channels at a time.
+import { backend_util } from '@tensorflow/tfjs';
+import type {
+  KernelConfig,
+  KernelFunc,
+  MaxPoolAttrs,
+  MaxPoolGradAttrs,
+  TensorInfo,
+} from '@tensorflow/tfjs';
+import { isHeapBackend, kernelThreadsFor, offsetIn, type WasmBackendLike } from './heap-backend.ts';
+import { share } from './wasm/threads.ts';
+import type { WasmOriginals } from './kernel-util.ts';
+
+// Below this many window outputs per thread, waking a helper costs more than it saves.
+const MIN_OUTPUTS_PER_THREAD = 20_000;
+
+/**
+ * Runs `op` over the images of x (NHWC float32) pooled by `attrs`, on as many threads as pay:
+ * thread i gets [...head, first image, end image, its scratch of `scratchInts(info)` ints].
+ */
+function pooled(
+  backend: WasmBackendLike,
+  op: 'maxPool' | 'maxPoolGrad',
+  x: TensorInfo,
+  attrs: MaxPoolAttrs,
+  scratchInts: (info: backend_util.Conv2DInfo) => number,
+  head: (shape: number, info: backend_util.Conv2DInfo) => number[],
+): void {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const info = backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const t = kernelThreadsFor(backend);
+  const outputs = info.batchSize * info.outHeight * info.outWidth * info.inChannels;
+  const threads = t.threadsFor(
+    Math.min(info.batchSize, Math.floor(outputs / MIN_OUTPUTS_PER_THREAD)),
+  );
+  const [shape, ...scratch] = t.buffers([
+    13 * 4,
+    ...Array.from({ length: threads }, () => scratchInts(info) * 4),
+  ]);
+  // struct Pool in max-pool.c.
+  new Int32Array(t.memory.buffer, shape, 13).set([
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.effectiveFilterHeight,
+    info.effectiveFilterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ]);
+  const args = head(shape!, info);
+  t.parallel(op, threads, (i) => [...args, ...share(info.batchSize, threads, i), scratch[i]!]);
+}
+
+const windowCells = (info: backend_util.Conv2DInfo): number =>
+  info.effectiveFilterHeight * info.effectiveFilterWidth;
+
+export function maxPoolConfig(original: KernelConfig): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { backend, attrs } = args;
+    const { x } = args.inputs as { x: TensorInfo };
+    if (!isHeapBackend(backend) || x.dtype !== 'float32' || x.shape.length !== 4) {
+      return original.kernelFunc(args);
+    }
+    let out: TensorInfo | null = null;
+    pooled(backend, 'maxPool', x, attrs as unknown as MaxPoolAttrs, windowCells, (shape, info) => {
+      out = backend.makeOutput(info.outShape, 'float32');
+      const at = offsetIn(backend);
+      return [at(x), at(out), shape];
+    });
+    return out!;
+  };
+  return { ...original, kernelFunc };
+}
+
+export function maxPoolGradConfig(o: WasmOriginals): KernelConfig {
+  const original = o.maxPoolGrad;
+  const kernelFunc: KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    if (!isHeapBackend(backend) || input.dtype !== 'float32' || dy.dtype !== 'float32') {
+      return original.kernelFunc(args);
+    }
+    const out = backend.makeOutput(input.shape, 'float32');
+    const at = offsetIn(backend);
+    // Per thread: each channel's argmax, then the window's cells (max-pool.c).
+    const scratchInts = (info: backend_util.Conv2DInfo): number =>
+      info.inChannels + windowCells(info);
+    const grad = attrs as unknown as MaxPoolGradAttrs;
+    pooled(backend, 'maxPoolGrad', input, grad, scratchInts, (shape) => [
+      at(input),
+      at(dy),
+      at(out),
+      shape,
+    ]);
+    return out;
+  };
+  return { ...original, kernelFunc };
+}
