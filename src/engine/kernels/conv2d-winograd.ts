@@ -1,8 +1,8 @@
 // Conv2D and FusedConv2D for the wasm backend: 5×5, stride 1, SAME convolutions with channel counts
 // that suit SIMD (the CNN's conv2: 32 → 64) run as Winograd F(2×2, 5×5) (./wasm/conv5x5.c), which needs
-// 2.8× fewer multiplications than XNNPACK's direct kernel; convolutions of one-channel images
-// (conv1) by ./conv-one-channel.ts; everything else by the backend's own kernel. Gradients are
-// unaffected: they are defined on the kernel's inputs.
+// 2.8× fewer multiplications than XNNPACK's direct kernel; other stride-1 convolutions with filters
+// in eights (conv1, a learner's 3×3) directly on the kernel threads (./conv-direct.ts); the rest
+// by the backend's own kernel. Gradients are unaffected: they are defined on the kernel's inputs.
 import type {
   Conv2DAttrs,
   FusedConv2DAttrs,
@@ -13,7 +13,7 @@ import type {
 import { computeConv2DInfo, reluOrLinear } from './kernel-util.ts';
 import { convolve, filterGradient, type ConvShape } from './wasm/winograd.ts';
 import { kernelThreadsFor, offsetIn, sizeOf, type WasmBackendLike } from './heap-backend.ts';
-import { convOneChannel, fitsOneChannel } from './conv-one-channel.ts';
+import { convDirect, fitsDirect } from './conv-direct.ts';
 
 interface Conv {
   x: TensorInfo;
@@ -74,8 +74,7 @@ export function winogradFilterGradient(
   return out;
 }
 
-/** Runs `conv` by Winograd or as a one-channel convolution if it fits, into a new output; null if
- * neither fits. */
+/** Runs `conv` by Winograd or else directly if it fits, into a new output; null if neither fits. */
 function ours(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   const { x, filter, bias, attrs } = conv;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || attrs.dataFormat !== 'NHWC') {
@@ -92,8 +91,9 @@ function ours(backend: WasmBackendLike, conv: Conv): TensorInfo | null {
   if (bias !== undefined && (bias.dtype !== 'float32' || sizeOf(bias) !== info.outChannels)) {
     return null;
   }
-  if (fitsOneChannel(info)) return convOneChannel(backend, x, filter, bias, conv.relu, info);
-  if (!fitsWinograd(info)) return null;
+  if (!fitsWinograd(info)) {
+    return fitsDirect(info) ? convDirect(backend, x, filter, bias, conv.relu, info) : null;
+  }
   const out = backend.makeOutput(info.outShape, 'float32');
   const at = offsetIn(backend);
   convolve(kernelThreadsFor(backend), {

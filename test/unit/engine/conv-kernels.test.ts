@@ -15,7 +15,7 @@ type Pad =
 
 const B = 2; // small batch: tfjs-cpu takes ~2.5 s per image for conv2's filter gradient
 // direct: Conv2DBackpropFilter runs by the direct kernel (filter-grad-direct.ts), which takes
-// stride 1, up to 4 input channels and output channels in fours.
+// stride 1 and output channels in fours (Winograd takes conv2's first).
 const LAYERS: { name: string; x: Shape4; filter: Shape4; pad: Pad; direct?: true }[] = [
   { name: 'conv1', x: [B, 28, 28, 1], filter: [5, 5, 1, 32], pad: 'same', direct: true },
   {

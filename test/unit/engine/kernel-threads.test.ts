@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import type { DataId, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { adamStepConfig } from '../../../src/engine/kernels/adam.ts';
 import { addConfig, reluGradKernelConfig } from '../../../src/engine/kernels/elementwise.ts';
-import { convOneChannel } from '../../../src/engine/kernels/conv-one-channel.ts';
+import { convDirect } from '../../../src/engine/kernels/conv-direct.ts';
 import { directFilterGradient } from '../../../src/engine/kernels/filter-grad-direct.ts';
 import {
   kernelThreadsFor,
@@ -265,12 +265,12 @@ test('a bias added to 8 images of 28×28×32, and ReLU’s gradient over them (e
   assert.ok(dx!.every((g, i) => g === (x[i]! > 0 ? dy[i]! : 0)));
 });
 
-test('conv1 (conv-one-channel.c): 8 images of 28×28 through 32 filters of 5×5, bias and ReLU', async () => {
+test('conv1 (conv-direct.c): 8 images of 28×28 through 32 filters of 5×5, bias and ReLU', async () => {
   const [n, h, w, k] = [8, 28, 28, 32];
   const [x, f, b] = [values(n * h * w, 16), values(25 * k, 17), values(k, 18)];
   const [xt, ft, bt] = [tensor(x, [n, h, w, 1]), tensor(f, [5, 5, 1, k]), tensor(b, [k])];
   const info = computeConv2DInfo([n, h, w, 1], [5, 5, 1, k], 1, 1, 'same');
-  const [y] = await onBoth((be) => convOneChannel(be, xt, ft, bt, true, info));
+  const [y] = await onBoth((be) => convDirect(be, xt, ft, bt, true, info));
   const want = new Float64Array(n * h * w * k);
   for (let i = 0; i < n * h * w; i++) {
     const [img, yy, xx] = [Math.floor(i / (h * w)), Math.floor(i / w) % h, i % w];

@@ -1,8 +1,8 @@
-// The filter gradient of a stride-1 convolution with few input channels (the CNN's conv1: one),
-// directly: dw[a][b][c][k] = Σ over n, i, j of xpad[n][i+a][j+b][c] · dy[n][i][j][k], NHWC.
-// The transposed formulation the backend would use instead makes one input channel a batch of
-// one; here every multiply-add is four output channels wide. Per image, dy (~100 KB for conv1)
-// stays in L2 while each of the filter's taps sweeps it.
+// The filter gradient of a stride-1 convolution (the CNN's conv1, a learner's 3×3), directly:
+// dw[a][b][c][k] = Σ over n, i, j of xpad[n][i+a][j+b][c] · dy[n][i][j][k], NHWC. The transposed
+// formulation the backend would use instead makes conv1's one input channel a batch of one; here
+// every multiply-add is four output channels wide. Per image, dy (~100 KB for conv1) stays in L2
+// while each of the filter's taps sweeps it.
 #include <wasm_simd128.h>
 #include "simd.h"
 

@@ -49,7 +49,7 @@ export interface KernelExports {
   /** dy, x, dx, first element, end element. */
   reluGrad(...args: number[]): void;
   /** x, filter, bias (0 = none), y, shape, relu (0/1), first row, end row, padded image. */
-  convOneChannel(...args: number[]): void;
+  convDirect(...args: number[]): void;
 }
 
 /** The exports that threads share: a helper runs one by its index here (its `op` slot). */
@@ -64,7 +64,7 @@ export const OPS = [
   'matmulTN',
   'biasAdd',
   'reluGrad',
-  'convOneChannel',
+  'convDirect',
   'maxPool',
 ] as const;
 export type Op = (typeof OPS)[number];

@@ -1,5 +1,6 @@
-// Conv2D and FusedConv2D of a one-channel image (conv1: 28×28×1 → 32) for the wasm backend, by
-// ./wasm/conv-one-channel.c on the kernel threads, output rows split between them.
+// Conv2D and FusedConv2D by direct convolution (./wasm/conv-direct.c) for the wasm backend: conv1
+// (28×28×1 → 32) and any other stride-1 convolution Winograd does not take, output rows split
+// between the kernel threads.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { kernelThreadsFor, offsetIn, type WasmBackendLike } from './heap-backend.ts';
 import type { computeConv2DInfo } from './kernel-util.ts';
@@ -11,11 +12,10 @@ type Conv2DInfo = ReturnType<typeof computeConv2DInfo>;
 // digit through conv1 is 0.6 M).
 const MIN_MACS_PER_THREAD = 2_000_000;
 
-/** One input channel, stride 1, no dilation, NHWC, filters in multiples of 8. */
-export function fitsOneChannel(info: Conv2DInfo): boolean {
+/** Stride 1, no dilation, NHWC, filters in multiples of 8. */
+export function fitsDirect(info: Conv2DInfo): boolean {
   return (
     info.dataFormat === 'channelsLast' &&
-    info.inChannels === 1 &&
     info.outChannels % 8 === 0 &&
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
@@ -26,9 +26,9 @@ export function fitsOneChannel(info: Conv2DInfo): boolean {
 
 /**
  * y = conv(x, filter) (+ bias, then ReLU if asked) into a new output, for a convolution that
- * fitsOneChannel; x, filter and bias (if any) float32, bias the size of the output channels.
+ * fitsDirect; x, filter and bias (if any) float32, bias the size of the output channels.
  */
-export function convOneChannel(
+export function convDirect(
   backend: WasmBackendLike,
   x: TensorInfo,
   filter: TensorInfo,
@@ -41,14 +41,15 @@ export function convOneChannel(
   const at = offsetIn(backend);
   const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
   const rows = info.batchSize * oh;
-  const macs = rows * ow * info.outChannels * kh * kw;
+  const macs = rows * ow * info.outChannels * kh * kw * info.inChannels;
   const threads = t.threadsFor(Math.min(rows, Math.floor(macs / MIN_MACS_PER_THREAD)));
-  const paddedBytes = (oh + kh - 1) * (ow + kw - 1) * 4;
-  const [shape, ...padded] = t.buffers([9 * 4, ...Array<number>(threads).fill(paddedBytes)]);
-  // struct Shape in conv-one-channel.c.
-  new Int32Array(t.memory.buffer, shape, 9).set([
+  const paddedBytes = (oh + kh - 1) * (ow + kw - 1) * info.inChannels * 4;
+  const [shape, ...padded] = t.buffers([10 * 4, ...Array<number>(threads).fill(paddedBytes)]);
+  // struct Shape in conv-direct.c.
+  new Int32Array(t.memory.buffer, shape, 10).set([
     info.inHeight,
     info.inWidth,
+    info.inChannels,
     kh,
     kw,
     info.outChannels,
@@ -58,6 +59,6 @@ export function convOneChannel(
     ow,
   ]);
   const head = [at(x), at(filter), bias === undefined ? 0 : at(bias), at(out), shape!, +relu];
-  t.parallel('convOneChannel', threads, (i) => [...head, ...share(rows, threads, i), padded[i]!]);
+  t.parallel('convDirect', threads, (i) => [...head, ...share(rows, threads, i), padded[i]!]);
   return out;
 }
