@@ -3,24 +3,14 @@
 // fused or not, any padding, filter size and number of input channels, gradients included; left
 // to the backend otherwise.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import {
-  kernelThreadsFor,
-  type WasmBackendLike,
-} from '../../../src/engine/kernels/heap-backend.ts';
-import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import { compareWithCpu, input, type Input } from './compare.ts';
+import { kernelRuns, onWasm } from './wasm-setup.ts';
 
-before(async () => {
-  registerWasmTrainingKernels();
-  assert.ok(await tf.setBackend('wasm'));
-});
+onWasm();
 
-async function runs(): Promise<number> {
-  assert.ok(await tf.setBackend('wasm'));
-  return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs.convDirect;
-}
+const runs = (): Promise<number> => kernelRuns('convDirect');
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 const conv =

@@ -1,24 +1,14 @@
 // A bias's Add and ReLU's gradient on wasm (src/engine/kernels/elementwise.ts) against tfjs-cpu:
 // each element is one float32 add or multiply, so the bits must be cpu's, special values included.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
-import {
-  kernelThreadsFor,
-  type WasmBackendLike,
-} from '../../../src/engine/kernels/heap-backend.ts';
 import { runOn, values, type Input } from './compare.ts';
+import { kernelRuns, onWasm } from './wasm-setup.ts';
 
-before(async () => {
-  registerWasmTrainingKernels();
-  assert.ok(await tf.setBackend('wasm'));
-});
+onWasm();
 
-const runs = async (op: 'biasAdd' | 'reluGrad'): Promise<number> => {
-  assert.ok(await tf.setBackend('wasm'));
-  return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs[op];
-};
+const runs = kernelRuns;
 
 /** `fn` on wasm and cpu: the same bits, NaN where cpu has NaN. */
 async function sameBits(inputs: Input[], fn: (...ts: tf.Tensor[]) => tf.Tensor): Promise<void> {

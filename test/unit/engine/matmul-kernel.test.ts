@@ -1,19 +1,12 @@
 // BatchMatMul on wasm (src/engine/kernels/batch-matmul.ts) against tfjs-cpu, both of its plans.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { matMulPlan } from '../../../src/engine/kernels/batch-matmul.ts';
-import {
-  kernelThreadsFor,
-  type WasmBackendLike,
-} from '../../../src/engine/kernels/heap-backend.ts';
-import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import { compareWithCpu, input } from './compare.ts';
+import { kernelRuns, onWasm } from './wasm-setup.ts';
 
-before(async () => {
-  registerWasmTrainingKernels();
-  assert.ok(await tf.setBackend('wasm'));
-});
+onWasm();
 
 // [m, k, n] of C = op(A)·op(B) as the dense layers produce them at batch 4.
 const PRODUCTS: { name: string; mkn: [number, number, number] }[] = [
@@ -89,10 +82,7 @@ test('a dense layer’s forward and both gradients match cpu', async () => {
 // (matmul.c) plus a bias and ReLU, for one drawn digit as for a batch of 800 (whose 3136×1000
 // weights it packs); other activations keep wasm's kernel.
 describe('fused matMul (bias + activation)', () => {
-  const products = async (): Promise<number> => {
-    assert.ok(await tf.setBackend('wasm'));
-    return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs.matmulNN;
-  };
+  const products = (): Promise<number> => kernelRuns('matmulNN');
   const cases = [
     { m: 1, activation: 'relu', ours: true },
     { m: 4, activation: 'linear', ours: true },

@@ -1,18 +1,11 @@
 // MaxPool and MaxPoolGrad on wasm (src/engine/kernels/max-pool.ts) against tfjs-cpu, ties included.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
-import {
-  kernelThreadsFor,
-  type WasmBackendLike,
-} from '../../../src/engine/kernels/heap-backend.ts';
 import { compareWithCpu, input, runOn } from './compare.ts';
+import { kernelRuns, onWasm } from './wasm-setup.ts';
 
-before(async () => {
-  registerWasmTrainingKernels();
-  assert.ok(await tf.setBackend('wasm'));
-});
+onWasm();
 
 type Shape4 = [number, number, number, number];
 const POOLS: { name: string; x: Shape4; size: number; stride: number; pad: 'valid' | 'same' }[] = [
@@ -49,10 +42,7 @@ for (const { name, x, size, stride, pad } of POOLS) {
 }
 
 test('MaxPool is ours, and as cpu skips NaN (a window of only NaN is -∞), keeping the first of ±0', async () => {
-  const runs = async (): Promise<number> => {
-    assert.ok(await tf.setBackend('wasm'));
-    return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs.maxPool;
-  };
+  const runs = (): Promise<number> => kernelRuns('maxPool');
   const before = await runs();
   // Two channels (the scalar path) and four (the vector path): windows of 2×2 over a 2×2 image.
   for (const c of [1, 4]) {

@@ -34,25 +34,6 @@ static void pack(const float *B, float *packed, int n, int p0, int p1, int j0, i
   }
 }
 
-// C[i..i+3][j..j+7] (+)= Σ_{p in [p0, p1)} A[i..][p] · panel[p - p0][0..7] (see nnTile).
-static inline void panelTile(const float *A, const float *panel, float *C, int m, int k, int n,
-                             int i, int j, int p0, int p1, int add) {
-  int mr = m - i < 4 ? m - i : 4;
-  const float *a0 = A + (long)i * k;
-  const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
-  const float *a3 = mr > 3 ? a0 + 3 * k : a0;
-  float *rows[4];
-  v acc[8];
-  tileRows(C + (long)i * n + j, n, mr, rows);
-  tileLoad(rows, add, acc);
-  const float *b = panel;
-  for (int p = p0; p < p1; p++, b += 8)
-    tileMadd(acc, wasm_v128_load32_splat(a0 + p), wasm_v128_load32_splat(a1 + p),
-             wasm_v128_load32_splat(a2 + p), wasm_v128_load32_splat(a3 + p), wasm_v128_load(b),
-             wasm_v128_load(b + 4));
-  tileStore(rows, acc);
-}
-
 // Rows of B per pass in place: a panel's 8 columns × KC rows (≤ 16 KB) stay in L1 while every
 // block of 4 rows of A passes over them.
 #define KC 256
@@ -71,7 +52,7 @@ __attribute__((export_name("matmulNN"))) void matmulNN(const float *A, const flo
     pack(B, packed, n, p0, p1, j0, j8);
     for (int j = j0; j < j8; j += 8) {
       const float *panel = packed + (long)(j - j0) * (p1 - p0);
-      for (int i = 0; i < m; i += 4) panelTile(A, panel, C, m, k, n, i, j, p0, p1, p0 > 0);
+      for (int i = 0; i < m; i += 4) tileOver(A, panel, 8, C, m, k, n, i, j, p0, p1, p0 > 0);
     }
   }
   for (int j = j0; kc == 0 && j < j8; j += 8)

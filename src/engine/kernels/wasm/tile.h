@@ -38,10 +38,11 @@ static inline void tileStore(float *const rows[4], const v128_t acc[8]) {
   }
 }
 
-// C[i..i+3][j..j+7] (+)= Σ_{p in [p0, p1)} A[i..][p] · B[p][j..j+7], A with rows of k floats, B
-// and C of n; `add` continues the sums already in C (the same order of additions as one pass).
-static inline void nnTile(const float *A, const float *B, float *C, int m, int k, int n, int i,
-                          int j, int p0, int p1, int add) {
+// C[i..i+3][j..j+7] (+)= Σ_{p in [p0, p1)} A[i..][p] · b[p - p0][0..7], A with rows of k floats,
+// C of n, b's rows ldb floats apart; `add` continues the sums already in C (the same order of
+// additions as one pass).
+static inline void tileOver(const float *A, const float *b, int ldb, float *C, int m, int k, int n,
+                            int i, int j, int p0, int p1, int add) {
   int mr = m - i < 4 ? m - i : 4;
   const float *a0 = A + (long)i * k;
   const float *a1 = mr > 1 ? a0 + k : a0, *a2 = mr > 2 ? a0 + 2 * k : a0;
@@ -50,10 +51,15 @@ static inline void nnTile(const float *A, const float *B, float *C, int m, int k
   v128_t acc[8];
   tileRows(C + (long)i * n + j, n, mr, rows);
   tileLoad(rows, add, acc);
-  const float *b = B + (long)p0 * n + j;
-  for (int p = p0; p < p1; p++, b += n)
+  for (int p = p0; p < p1; p++, b += ldb)
     tileMadd(acc, wasm_v128_load32_splat(a0 + p), wasm_v128_load32_splat(a1 + p),
              wasm_v128_load32_splat(a2 + p), wasm_v128_load32_splat(a3 + p), wasm_v128_load(b),
              wasm_v128_load(b + 4));
   tileStore(rows, acc);
+}
+
+// The same with B [k][n] read in place: b = B[p0][j..].
+static inline void nnTile(const float *A, const float *B, float *C, int m, int k, int n, int i,
+                          int j, int p0, int p1, int add) {
+  tileOver(A, B + (long)p0 * n + j, n, C, m, k, n, i, j, p0, p1, add);
 }
