@@ -14,7 +14,12 @@ import type { KernelThreads } from './kernels/wasm/threads.ts';
 export { relaxedSimd } from './kernels/wasm/threads.ts';
 import { fusedMatMulConfig } from './kernels/fused-matmul.ts';
 import { castConfig, identityConfig } from './kernels/identity.ts';
-import { addConfig, reluGradient, reluGradKernelConfig } from './kernels/elementwise.ts';
+import {
+  addConfig,
+  reluConfig,
+  reluGradient,
+  reluGradKernelConfig,
+} from './kernels/elementwise.ts';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max-pool.ts';
 import { sumConfig } from './kernels/column-sum.ts';
 import type { WasmOriginals } from './kernels/kernel-util.ts';
@@ -45,8 +50,8 @@ function replace(config: KernelConfig): void {
 /**
  * Registers Conv2DBackpropFilter (missing from tfjs-backend-wasm), the fused Adam step, and faster
  * Conv2DBackpropInput, MaxPool, MaxPoolGrad, BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Sum and
- * Identity and same-dtype Cast (shared, not copied), a bias's Add and ReLU's gradient in one pass
- * for backend 'wasm'. Idempotent.
+ * Identity and same-dtype Cast (shared, not copied), a bias's Add, large Relus and ReLU's gradient
+ * in one pass for backend 'wasm'. Idempotent.
  * Call before the first training step; before or after tf.setBackend('wasm') both work, because each replacement keeps the
  * original's setupFunc and the kernels it composes stay registered (their setup runs when the
  * backend starts).
@@ -78,6 +83,7 @@ export function registerWasmTrainingKernels(): void {
   replace(identityConfig(original(tf.Identity)));
   replace(castConfig(original(tf.Cast)));
   replace(addConfig(o));
+  replace(reluConfig(o));
   replace(reluGradKernelConfig);
   // Relu's gradient through reluGradKernelConfig where the active backend has it (process-wide:
   // on other backends it is tfjs-core's own formula).

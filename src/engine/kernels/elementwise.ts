@@ -2,6 +2,7 @@
 // (./wasm/elementwise.c), split across the kernel threads where they are large enough:
 //  - Add of a bias to every pixel (x [..., C] + b [C]), which wasm's broadcasting Add does on one
 //    thread through a general index loop;
+//  - Relu of a large tensor, which wasm runs on one thread (its pool has one: wasm-threads.ts);
 //  - ReLU's gradient dy · step(x) in one pass (CnnStudioReluGrad), where tfjs-core's gradient
 //    makes a Step tensor and then multiplies (and, before identity.ts, cast it too).
 import * as tf from '@tensorflow/tfjs';
@@ -57,6 +58,25 @@ export function addConfig(o: WasmOriginals): KernelConfig {
     return out;
   };
   return { ...o.add, kernelFunc };
+}
+
+/** Relu by our kernel for float32 tensors large enough to split; else the backend's own. */
+export function reluConfig(o: WasmOriginals): KernelConfig {
+  const kernelFunc: KernelFunc = (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const backend = args.backend;
+    const n = sizeOf(x);
+    if (!isHeapBackend(backend) || x.dtype !== 'float32' || n < 2 * MIN_ELEMENTS_PER_THREAD) {
+      return o.relu.kernelFunc(args);
+    }
+    const out = backend.makeOutput(x.shape, 'float32');
+    const t = kernelThreadsFor(backend);
+    const at = offsetIn(backend);
+    const threads = t.threadsFor(Math.floor(n / MIN_ELEMENTS_PER_THREAD));
+    t.parallel('relu', threads, (i) => [at(x), at(out), ...share(n, threads, i, 4)]);
+    return out;
+  };
+  return { ...o.relu, kernelFunc };
 }
 
 export const reluGradKernelConfig: KernelConfig = {

@@ -1,4 +1,4 @@
-// A bias's Add and ReLU's gradient on wasm (src/engine/kernels/elementwise.ts) against tfjs-cpu:
+// A bias's Add, ReLU and ReLU's gradient on wasm (src/engine/kernels/elementwise.ts) against tfjs-cpu:
 // each element is one float32 add or multiply, so the bits must be cpu's, special values included.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,12 +10,14 @@ onWasm();
 
 const runs = kernelRuns;
 
-/** `fn` on wasm and cpu: the same bits, NaN where cpu has NaN. */
+/** `fn` on wasm and cpu: the same bits, NaN where cpu has NaN (of any sign or payload). */
 async function sameBits(inputs: Input[], fn: (...ts: tf.Tensor[]) => tf.Tensor): Promise<void> {
   const [got] = await runOn('wasm', inputs, fn);
   const [want] = await runOn('cpu', inputs, fn);
   assert.deepEqual(got!.shape, want!.shape);
-  assert.deepEqual(new Uint32Array(got!.data.buffer), new Uint32Array(want!.data.buffer));
+  const bits = (d: Float32Array): (number | 'NaN')[] =>
+    Array.from(new Uint32Array(d.buffer), (b, i) => (Number.isNaN(d[i]) ? 'NaN' : b));
+  assert.deepEqual(bits(got!.data), bits(want!.data));
 }
 
 const x = { shape: [3, 28, 28, 32], data: values(3 * 28 * 28 * 32, 1) };
@@ -37,6 +39,16 @@ test('other Adds are the backend’s own, and right', async () => {
   const column = { shape: [50, 1], data: values(50, 5) };
   await sameBits([column, { shape: [50, 12], data: values(600, 6) }], (a, b) => tf.add(a!, b!));
   assert.equal(await runs('biasAdd'), before);
+});
+
+test('a large Relu: our kernel, cpu’s bits (NaN kept, -0 to +0); a small one: the backend’s', async () => {
+  const data = values(6 * 28 * 28 * 32, 9); // large enough for two threads
+  data.set([NaN, -0, 0, 1e-40, -1e-40, Infinity, -Infinity]);
+  const before = await runs('relu');
+  await sameBits([{ shape: [6, 28, 28, 32], data }], (a) => tf.relu(a!));
+  assert.equal((await runs('relu')) - before, 1, 'the Relu ran elsewhere');
+  await sameBits([{ shape: [50, 300], data: data.slice(0, 15_000) }], (a) => tf.relu(a!));
+  assert.equal((await runs('relu')) - before, 1, 'a small Relu woke the kernel threads');
 });
 
 test('ReLU’s gradient in one pass: cpu’s bits, NaN, ±0 and subnormals included', async () => {

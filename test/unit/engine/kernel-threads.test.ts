@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { DataId, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { adamStepConfig } from '../../../src/engine/kernels/adam.ts';
-import { addConfig, reluGradKernelConfig } from '../../../src/engine/kernels/elementwise.ts';
+import {
+  addConfig,
+  reluConfig,
+  reluGradKernelConfig,
+} from '../../../src/engine/kernels/elementwise.ts';
 import { convDirect } from '../../../src/engine/kernels/conv-direct.ts';
 import { directFilterGradient } from '../../../src/engine/kernels/filter-grad-direct.ts';
 import {
@@ -174,7 +178,11 @@ test('A·B with a B of over 1 M floats: packed, the same bits as in place, and r
 });
 
 // MaxPoolGrad's fallback (the backend's own) is never reached with float32 on a heap backend.
-const originals = { maxPoolGrad: {} as KernelConfig, add: {} as KernelConfig } as WasmOriginals;
+const originals = {
+  maxPoolGrad: {} as KernelConfig,
+  add: {} as KernelConfig,
+  relu: {} as KernelConfig,
+} as WasmOriginals;
 const call = (config: KernelConfig, b: WasmBackendLike, inputs: object, attrs: object) =>
   config.kernelFunc({
     inputs: inputs as never,
@@ -251,7 +259,7 @@ test('the direct filter gradient (filter-grad-direct.c), 13 images through a 5×
   assertNear(dw!, want, 1e-5, 'dw');
 });
 
-test('a bias added to 8 images of 28×28×32, and ReLU’s gradient over them (elementwise.c)', async () => {
+test('a bias added to 8 images of 28×28×32, ReLU and its gradient over them (elementwise.c)', async () => {
   const size = 8 * 28 * 28 * 32;
   const [x, dy, b] = [values(size, 11), values(size, 12), values(32, 13)];
   const shape = [8, 28, 28, 32];
@@ -263,6 +271,8 @@ test('a bias added to 8 images of 28×28×32, and ReLU’s gradient over them (e
   const inputs = { dy: tensor(dy, shape), x: xt };
   const [dx] = await onBoth((be) => call(reluGradKernelConfig, be, inputs, {}));
   assert.ok(dx!.every((g, i) => g === (x[i]! > 0 ? dy[i]! : 0)));
+  const [y] = await onBoth((be) => call(reluConfig(originals), be, { x: xt }, {}));
+  assert.ok(y!.every((r, i) => r === Math.max(x[i]!, 0)));
 });
 
 test('conv1 (conv-direct.c): 8 images of 28×28 through 32 filters of 5×5, bias and ReLU', async () => {

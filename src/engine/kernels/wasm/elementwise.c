@@ -1,6 +1,6 @@
-// Element-wise passes over the convolutions' large activations that tfjs runs as several passes
-// on one thread: a bias added to every pixel, and ReLU's gradient, which tfjs computes as
-// dy · step(x) (a Step pass, then a Multiply pass). Each element is computed alone, with the same
+// Element-wise passes over the convolutions' large activations that tfjs runs on one thread, or
+// as several passes: a bias added to every pixel, ReLU, and ReLU's gradient, which tfjs computes
+// as dy · step(x) (a Step pass, then a Multiply pass). Each element is computed alone, with the same
 // float32 operation as tfjs's, so any split across threads gives tfjs's bits.
 #include <wasm_simd128.h>
 
@@ -36,4 +36,17 @@ __attribute__((export_name("reluGrad"))) void reluGrad(const float *dy, const fl
     float s = xi != xi ? __builtin_nanf("") : xi > 0 ? 1.0f : 0.0f;
     out[i] = dy[i] * s;
   }
+}
+
+// out[i] = max(x[i], 0) for elements [i0, i1) (i0 a multiple of 4) as tfjs computes it: NaN stays
+// NaN, -0 becomes +0.
+__attribute__((export_name("relu"))) void relu(const float *x, float *out, int i0, int i1) {
+  const v zero = wasm_f32x4_splat(0.0f);
+  int i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    v xi = wasm_v128_load(x + i);
+    v keep = wasm_v128_or(wasm_f32x4_gt(xi, zero), wasm_f32x4_ne(xi, xi));
+    wasm_v128_store(out + i, wasm_v128_bitselect(xi, zero, keep));
+  }
+  for (; i < i1; i++) out[i] = x[i] > 0 || x[i] != x[i] ? x[i] : 0.0f;
 }

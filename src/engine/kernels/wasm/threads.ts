@@ -48,6 +48,8 @@ export interface KernelExports {
   biasAdd(...args: number[]): void;
   /** dy, x, dx, first element, end element. */
   reluGrad(...args: number[]): void;
+  /** x, out, first element, end element. */
+  relu(...args: number[]): void;
   /** x, filter, bias (0 = none), y, shape, relu (0/1), first row, end row, padded image. */
   convDirect(...args: number[]): void;
 }
@@ -64,6 +66,7 @@ export const OPS = [
   'matmulTN',
   'biasAdd',
   'reluGrad',
+  'relu',
   'convDirect',
   'maxPool',
 ] as const;
