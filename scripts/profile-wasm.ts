@@ -3,7 +3,8 @@
 //
 //   npx tsx scripts/profile-wasm.ts [--engine auto|native|wasm|cpu] [--warmup 20] [--batches 60]
 //                                   [--real] [--profile] [--inference] [--accuracy N]
-//                                   [--preset ID] [--top N]
+//                                   [--preset ID] [--network JSON] [--top N]
+//   --network     a network of one's own, as NetworkSpec JSON: {"layers": [{"kind": "conv", …}, …]}
 //   --real        train on the first MNIST training images instead of random pixels
 //   --inference   also profile inference: one batch of 1 000 test images through logits()
 //   --accuracy N  afterwards train one pass over N real images and report test accuracy
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { EngineChoice } from '../src/shared/config.ts';
 import { buildModel, buildNetwork, compileModel, logits } from '../src/model/cnn.ts';
-import { PRESETS } from '../src/shared/network.ts';
+import { PRESETS, type NetworkSpec } from '../src/shared/network.ts';
 import { engineFromEnv, selectEngine } from '../src/engine/select.ts';
 
 const BATCH = 50;
@@ -28,6 +29,7 @@ const { values: opt } = parseArgs({
     inference: { type: 'boolean', default: false },
     accuracy: { type: 'string' },
     preset: { type: 'string' },
+    network: { type: 'string' },
     top: { type: 'string', default: '25' },
   },
 });
@@ -68,7 +70,8 @@ const preset = opt.preset === undefined ? undefined : PRESETS.find((p) => p.id =
 if (opt.preset !== undefined && preset === undefined) {
   throw new Error(`unknown preset ${opt.preset}; one of ${PRESETS.map((p) => p.id).join(', ')}`);
 }
-const model = preset === undefined ? buildModel(42) : buildNetwork(preset.network, 42);
+const spec = opt.network === undefined ? preset?.network : (JSON.parse(opt.network) as NetworkSpec);
+const model = spec === undefined ? buildModel(42) : buildNetwork(spec, 42);
 compileModel(model, 1e-4);
 const train = opt.real || opt.accuracy !== undefined ? mnist('train') : null;
 const batches = Array.from({ length: 8 }, (_, i) => (train ? batchOf(train, i) : randomBatch()));

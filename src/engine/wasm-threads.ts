@@ -46,9 +46,9 @@ function writeThreadScripts(): { dir: string; workerPath: string } {
  * The backend's own thread pool gets one thread, the caller's: our kernels do the heavy work on
  * threads of their own (./kernels/wasm/threads.ts), and a pool of two cost more than it gave. Every
  * small tfjs op it ran in parallel (a [50, 10] Multiply in the loss) woke a sleeping pthread,
- * 0.2-0.6 ms on a virtual machine, once per step; and its pthreads, spinning after each op, took
- * the second core from our helper thread (MaxPool 0.79 -> 1.03 ms). With one: the Standard NN
- * trains 20% faster, the Tiny CNN 14%, the tutorial's 4% (BENCHMARKS.md). The 4.22 binary sizes
+ * 0.2-0.6 ms on a virtual machine, once per step; and its pthreads, spinning after each op,
+ * competed with our helper thread for the second core. With one, the Standard NN
+ * trains ~17% faster (BENCHMARKS.md, the Xeon section). The 4.22 binary sizes
  * its pool from emscripten_num_logical_cores() / 2 when it starts, ignoring setThreadsCount, and
  * under Node that count is os.cpus().length: so while it starts, os.cpus() reports two entries.
  */

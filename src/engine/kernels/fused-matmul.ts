@@ -7,7 +7,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo, _FusedMatMulAttrs } from '@tensorflow/tfjs';
 import { plannedProduct } from './batch-matmul.ts';
 import { heapProduct } from './matmul.ts';
-import { addConfig } from './elementwise.ts';
+import { addConfig, reluConfig } from './elementwise.ts';
 import {
   dispose,
   reluOrLinear,
@@ -18,7 +18,8 @@ import {
 
 export function fusedMatMulConfig(o: WasmOriginals): KernelConfig {
   const original = o.fusedMatMul;
-  const add = addConfig(o); // a bias on the kernel threads
+  // The bias and ReLU as the registered kernels do them (on the kernel threads where they pay).
+  const [add, relu] = [addConfig(o), reluConfig(o)];
   const kernelFunc: KernelFunc = (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as {
       a: TensorInfo;
@@ -41,7 +42,7 @@ export function fusedMatMulConfig(o: WasmOriginals): KernelConfig {
       out = sum;
     }
     if (activation === 'relu') {
-      const r = run(o.relu, { x: out }, backend);
+      const r = run(relu, { x: out }, backend);
       dispose(backend, out);
       out = r;
     }

@@ -17,27 +17,25 @@ import type { WasmOriginals } from './kernel-util.ts';
 // Below this many window outputs per thread, waking a helper costs more than it saves.
 const MIN_OUTPUTS_PER_THREAD = 20_000;
 
+type PoolInfo = backend_util.Conv2DInfo;
+
+function poolInfo(x: TensorInfo, attrs: MaxPoolAttrs): PoolInfo {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const shape = x.shape as [number, number, number, number];
+  return backend_util.computePool2DInfo(shape, filterSize, strides, 1, pad, dimRoundingMode);
+}
+
 /**
- * Runs `op` over the images of x (NHWC float32) pooled by `attrs`, on as many threads as pay:
- * thread i gets [...head, first image, end image, its scratch of `scratchInts(info)` ints].
+ * Runs `op` over the images of `info` on as many threads as pay: thread i gets [...head, the
+ * Pool's address, first image, end image, its scratch of `scratchInts` ints].
  */
 function pooled(
   backend: WasmBackendLike,
   op: 'maxPool' | 'maxPoolGrad',
-  x: TensorInfo,
-  attrs: MaxPoolAttrs,
-  scratchInts: (info: backend_util.Conv2DInfo) => number,
-  head: (shape: number, info: backend_util.Conv2DInfo) => number[],
+  info: PoolInfo,
+  scratchInts: number,
+  head: number[],
 ): void {
-  const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
   const t = kernelThreadsFor(backend);
   const outputs = info.batchSize * info.outHeight * info.outWidth * info.inChannels;
   const threads = t.threadsFor(
@@ -45,7 +43,7 @@ function pooled(
   );
   const [shape, ...scratch] = t.buffers([
     13 * 4,
-    ...Array.from({ length: threads }, () => scratchInts(info) * 4),
+    ...Array.from({ length: threads }, () => scratchInts * 4),
   ]);
   // struct Pool in max-pool.c.
   new Int32Array(t.memory.buffer, shape, 13).set([
@@ -63,11 +61,15 @@ function pooled(
     info.padInfo.top,
     info.padInfo.left,
   ]);
-  const args = head(shape!, info);
-  t.parallel(op, threads, (i) => [...args, ...share(info.batchSize, threads, i), scratch[i]!]);
+  t.parallel(op, threads, (i) => [
+    ...head,
+    shape!,
+    ...share(info.batchSize, threads, i),
+    scratch[i]!,
+  ]);
 }
 
-const windowCells = (info: backend_util.Conv2DInfo): number =>
+const windowCells = (info: PoolInfo): number =>
   info.effectiveFilterHeight * info.effectiveFilterWidth;
 
 export function maxPoolConfig(original: KernelConfig): KernelConfig {
@@ -77,13 +79,11 @@ export function maxPoolConfig(original: KernelConfig): KernelConfig {
     if (!isHeapBackend(backend) || x.dtype !== 'float32' || x.shape.length !== 4) {
       return original.kernelFunc(args);
     }
-    let out: TensorInfo | null = null;
-    pooled(backend, 'maxPool', x, attrs as unknown as MaxPoolAttrs, windowCells, (shape, info) => {
-      out = backend.makeOutput(info.outShape, 'float32');
-      const at = offsetIn(backend);
-      return [at(x), at(out), shape];
-    });
-    return out!;
+    const info = poolInfo(x, attrs as unknown as MaxPoolAttrs);
+    const out = backend.makeOutput(info.outShape, 'float32');
+    const at = offsetIn(backend);
+    pooled(backend, 'maxPool', info, windowCells(info), [at(x), at(out)]);
+    return out;
   };
   return { ...original, kernelFunc };
 }
@@ -96,18 +96,12 @@ export function maxPoolGradConfig(o: WasmOriginals): KernelConfig {
     if (!isHeapBackend(backend) || input.dtype !== 'float32' || dy.dtype !== 'float32') {
       return original.kernelFunc(args);
     }
+    const info = poolInfo(input, attrs as unknown as MaxPoolGradAttrs);
     const out = backend.makeOutput(input.shape, 'float32');
     const at = offsetIn(backend);
     // Per thread: each channel's argmax, then the window's cells (max-pool.c).
-    const scratchInts = (info: backend_util.Conv2DInfo): number =>
-      info.inChannels + windowCells(info);
-    const grad = attrs as unknown as MaxPoolGradAttrs;
-    pooled(backend, 'maxPoolGrad', input, grad, scratchInts, (shape) => [
-      at(input),
-      at(dy),
-      at(out),
-      shape,
-    ]);
+    const scratchInts = info.inChannels + windowCells(info);
+    pooled(backend, 'maxPoolGrad', info, scratchInts, [at(input), at(dy), at(out)]);
     return out;
   };
   return { ...original, kernelFunc };

@@ -6,26 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { compareWithCpu, input, type Input } from './compare.ts';
-import { kernelRuns, onWasm } from './wasm-setup.ts';
+import { conv, kernelRuns, onWasm } from './wasm-setup.ts';
 
 onWasm();
 
 const runs = (): Promise<number> => kernelRuns('convDirect');
-
-type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
-const conv =
-  (pad: Pad, activation?: 'relu' | 'linear', strides = 1) =>
-  (x?: tf.Tensor, w?: tf.Tensor, b?: tf.Tensor): tf.Tensor =>
-    activation === undefined
-      ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad)
-      : tf.fused.conv2d({
-          x: x as tf.Tensor4D,
-          filter: w as tf.Tensor4D,
-          bias: b,
-          strides,
-          pad,
-          activation,
-        });
 
 const FITS: {
   name: string;

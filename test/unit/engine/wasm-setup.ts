@@ -1,5 +1,5 @@
 // The wasm backend with our kernels, for the kernel tests: registered and made active before a
-// file's tests, and how many times one of our kernels has run on it.
+// file's tests, how many times one of our kernels has run on it, and the convolutions they run.
 import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -23,3 +23,23 @@ export async function kernelRuns(op: Op): Promise<number> {
   assert.ok(await tf.setBackend('wasm'));
   return kernelThreadsFor(tf.backend() as unknown as WasmBackendLike).runs[op];
 }
+
+export type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+
+/**
+ * A convolution of (x, filter, bias?): tf.conv2d without an activation (the Conv2D kernel), else
+ * tf.fused.conv2d with it (FusedConv2D, as a layer runs outside training).
+ */
+export const conv =
+  (pad: Pad, activation?: 'relu' | 'linear' | 'elu', strides = 1) =>
+  (x?: tf.Tensor, w?: tf.Tensor, b?: tf.Tensor): tf.Tensor =>
+    activation === undefined
+      ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad)
+      : tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          bias: b,
+          strides,
+          pad,
+          activation,
+        });

@@ -18,6 +18,7 @@ import {
 import { kernelSources, sourcesHash } from '../../../scripts/kernel-sources.ts';
 import { registerWasmTrainingKernels } from '../../../src/engine/wasm-kernels.ts';
 import { compareWithCpu, input, values, type Input } from './compare.ts';
+import { conv } from './wasm-setup.ts';
 
 before(async () => {
   registerWasmTrainingKernels();
@@ -44,29 +45,17 @@ interface Case {
   fn: (...ts: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 }
 
-const fused =
-  (activation: 'relu' | 'linear' | 'elu', strides = 1, pad: 'same' | 'valid' = 'same') =>
-  (x?: tf.Tensor, w?: tf.Tensor, b?: tf.Tensor): tf.Tensor =>
-    tf.fused.conv2d({
-      x: x as tf.Tensor4D,
-      filter: w as tf.Tensor4D,
-      bias: b,
-      strides,
-      pad,
-      activation,
-    });
-
 const FITS: Case[] = [
   {
     name: "the CNN's conv2 (32 → 64, bias, ReLU fused)",
     inputs: [input([3, 14, 14, 32], 1), input([5, 5, 32, 64], 2), input([64], 3)],
-    fn: fused('relu'),
+    fn: conv('same', 'relu'),
   },
   {
     // 343 tiles: 21 full blocks of 16 and a last one of 7 (one micro-kernel of 4 and one of 3).
     name: 'a batch of 7, bias, no activation',
     inputs: [input([7, 14, 14, 32], 4), input([5, 5, 32, 64], 5), input([64], 6)],
-    fn: fused('linear'),
+    fn: conv('same', 'linear'),
   },
   {
     name: 'odd height and width (partial tiles), 8 → 16, plain conv2d',
@@ -79,7 +68,7 @@ const FITS: Case[] = [
     fn: (x, w, b) => {
       const r = tf.tensor4d(values(2 * 14 * 14 * 64, 12), [2, 14, 14, 64]);
       const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Scalar =>
-        tf.sum(tf.mul(fused('relu')(xi, wi, bi), r));
+        tf.sum(tf.mul(conv('same', 'relu')(xi, wi, bi), r));
       return tf.grads(f)([x!, w!, b!]);
     },
   },
@@ -100,27 +89,27 @@ const DOES_NOT_FIT: Case[] = [
   {
     name: 'conv1 (1 input channel: the GEMM would be 1 deep)',
     inputs: [input([2, 28, 28, 1], 13), input([5, 5, 1, 32], 14), input([32], 15)],
-    fn: fused('relu'),
+    fn: conv('same', 'relu'),
   },
   {
     name: 'a 3×3 filter',
     inputs: [input([2, 8, 8, 8], 16), input([3, 3, 8, 8], 17), input([8], 18)],
-    fn: fused('relu'),
+    fn: conv('same', 'relu'),
   },
   {
     name: 'stride 2',
     inputs: [input([2, 14, 14, 32], 19), input([5, 5, 32, 64], 20), input([64], 21)],
-    fn: fused('relu', 2),
+    fn: conv('same', 'relu', 2),
   },
   {
     name: 'valid padding',
     inputs: [input([2, 14, 14, 32], 22), input([5, 5, 32, 64], 23), input([64], 24)],
-    fn: fused('relu', 1, 'valid'),
+    fn: conv('valid', 'relu'),
   },
   {
     name: 'an activation other than ReLU',
     inputs: [input([2, 14, 14, 32], 25), input([5, 5, 32, 64], 26), input([64], 27)],
-    fn: fused('elu'),
+    fn: conv('same', 'elu'),
   },
 ];
 

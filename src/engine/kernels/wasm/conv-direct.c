@@ -2,8 +2,8 @@
 // each step is 4 pixels of a row × 8 filters, one multiply-add per tap, input channel and filter,
 // the image zero-padded once into scratch so that no tap needs a bounds check. For what Winograd
 // (conv5x5.c) does not take: conv1 (one input channel, where XNNPACK's kernel, built for many,
-// ran at about half the SIMD128 ceiling), a learner's 3×3 or 7×7 layers, and the filter gradients
-// of those, which are convolutions too (conv-backprop-filter.ts).
+// ran at about half the SIMD128 ceiling), a learner's 3×3 or 7×7 layers, and the input gradients
+// of those, which are convolutions too (conv-backprop-input.ts).
 #include <wasm_simd128.h>
 #include "simd.h"
 
