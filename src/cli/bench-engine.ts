@@ -1,7 +1,8 @@
 // Measures one engine in this process (engines are process-global): dataset parse time, training
 // images/s at batch 50 after warm-up, inference images/s at batch 1000 over the 10 000 test
-// images, the explain (saliency + occlusion) time, and tf.memory().numTensors + process RSS per epoch over a multi-epoch run of the app's
-// own fit loop (src/training/trainer.ts). Prints JSON lines; run by bench.ts once per engine.
+// images, the interactive views' latencies (explain, inside, worked), and tf.memory().numTensors
+// and process RSS per epoch over a multi-epoch run of the app's own fit loop
+// (src/training/trainer.ts). Prints JSON lines; run by bench.ts once per engine.
 //   bench-engine.ts <engine> [--quick] [--memory-epochs N] [--memory-images N] [--speed-only]
 // --speed-only: one training and one inference measurement, nothing else (bench-paired.ts's rounds).
 import * as tf from '@tensorflow/tfjs';
@@ -131,7 +132,10 @@ out({
   batch: 1000,
   runs: inferRates,
 });
-if (speedOnly) process.exit(0);
+if (!speedOnly) {
+  await interactiveLatencies();
+  await memoryRun();
+}
 
 /** Milliseconds `fn` takes per test image (median, p95), after two calls that build caches. */
 async function latency(
@@ -155,61 +159,67 @@ async function latency(
 }
 
 // "Why this prediction" and the Inside view on the tutorial network, idle, as the worker answers.
-out({
-  name: 'explain',
-  unit: 'ms',
-  ...(await latency((image) => explain(model, image, null))),
-  target: 300,
-  note: 'saliency + occlusion (144 occluded copies in one batch) of one image, tutorial network, idle',
-});
-out({
-  name: 'inside',
-  unit: 'ms',
-  ...(await latency((image) => inside(model, image))),
-  note: "every layer's output for one image (model:inside), tutorial network, idle",
-});
-out({
-  name: 'worked',
-  unit: 'ms',
-  ...(await latency((image) => workedConvolution(model, tutorialNetwork(), image, 2, 7, 7, 0))),
-  note: 'one conv2 pixel worked through (model:worked: 5×5×32 patch, weights, products), idle',
-});
+async function interactiveLatencies(): Promise<void> {
+  out({
+    name: 'explain',
+    unit: 'ms',
+    ...(await latency((image) => explain(model, image, null))),
+    target: 300,
+    note: 'saliency + occlusion (144 occluded copies in one batch) of one image, tutorial network, idle',
+  });
+  out({
+    name: 'inside',
+    unit: 'ms',
+    ...(await latency((image) => inside(model, image))),
+    note: "every layer's output for one image (model:inside), tutorial network, idle",
+  });
+  out({
+    name: 'worked',
+    unit: 'ms',
+    ...(await latency((image) => workedConvolution(model, tutorialNetwork(), image, 2, 7, 7, 0))),
+    note: 'one conv2 pixel worked through (model:worked: 5×5×32 patch, weights, products), idle',
+  });
+}
 
 // Memory over a multi-epoch run of the real fit loop (with its per-epoch test evaluation).
-const memEpochs = option('--memory-epochs', quick || engine === 'cpu' ? 2 : 10);
-const memImages = option('--memory-images', quick || engine === 'cpu' ? 200 : 6000);
-if (memEpochs > 0) {
-  const fresh = buildModel(3);
-  compileModel(fresh, 1e-4);
-  const config = { ...DEFAULT_CONFIG, epochs: memEpochs, trainLimit: memImages, testLimit: 2000 };
-  const mb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
-  const tensors: number[] = [];
-  const rss: number[] = [];
-  const rss0 = mb();
-  await train(fresh, data, config, new RunControl(), {
-    onEpochEnd: (epoch) => {
-      tensors.push(tf.memory().numTensors);
-      rss.push(mb());
-      // As it goes, so a long run (e.g. the full 10 × 60 000) shows its trend before it ends.
-      console.error(`memory run: epoch ${epoch}, ${tensors.at(-1)} tensors, RSS ${rss.at(-1)} MB`);
-    },
-  });
-  const note = `${memEpochs} epochs × ${memImages} training images (+ 2 000 test images evaluated per epoch)`;
-  out({
-    name: 'tensors-per-epoch',
-    value: tensors.at(-1),
-    unit: 'tensors',
-    perEpoch: tensors,
-    flat: tensors.every((n) => n === tensors[0]),
-    note,
-  });
-  out({
-    name: 'rss-growth',
-    value: rss.at(-1)! - rss[0]!,
-    unit: 'MB',
-    perEpochMb: rss,
-    beforeRunMb: rss0,
-    note: `growth from the end of epoch 1 to the end of epoch ${memEpochs}; ${note}`,
-  });
-  fresh.dispose();
+async function memoryRun(): Promise<void> {
+  const memEpochs = option('--memory-epochs', quick || engine === 'cpu' ? 2 : 10);
+  const memImages = option('--memory-images', quick || engine === 'cpu' ? 200 : 6000);
+  if (memEpochs > 0) {
+    const fresh = buildModel(3);
+    compileModel(fresh, 1e-4);
+    const config = { ...DEFAULT_CONFIG, epochs: memEpochs, trainLimit: memImages, testLimit: 2000 };
+    const mb = (): number => Math.round(process.memoryUsage().rss / 2 ** 20);
+    const tensors: number[] = [];
+    const rss: number[] = [];
+    const rss0 = mb();
+    await train(fresh, data, config, new RunControl(), {
+      onEpochEnd: (epoch) => {
+        tensors.push(tf.memory().numTensors);
+        rss.push(mb());
+        // As it goes, so a long run (e.g. the full 10 × 60 000) shows its trend before it ends.
+        console.error(
+          `memory run: epoch ${epoch}, ${tensors.at(-1)} tensors, RSS ${rss.at(-1)} MB`,
+        );
+      },
+    });
+    const note = `${memEpochs} epochs × ${memImages} training images (+ 2 000 test images evaluated per epoch)`;
+    out({
+      name: 'tensors-per-epoch',
+      value: tensors.at(-1),
+      unit: 'tensors',
+      perEpoch: tensors,
+      flat: tensors.every((n) => n === tensors[0]),
+      note,
+    });
+    out({
+      name: 'rss-growth',
+      value: rss.at(-1)! - rss[0]!,
+      unit: 'MB',
+      perEpochMb: rss,
+      beforeRunMb: rss0,
+      note: `growth from the end of epoch 1 to the end of epoch ${memEpochs}; ${note}`,
+    });
+    fresh.dispose();
+  }
 }

@@ -2,7 +2,7 @@
 // dataset (loaded once), at most one model and one run at a time. The worker lives on between runs.
 import type * as tf from '@tensorflow/tfjs';
 import type { MnistData } from '../data/mnist.ts';
-import { runCallbacks } from './run-callbacks.ts';
+import { launchRun, type StartedRun } from './launch.ts';
 import {
   finetuneRun,
   freshRun,
@@ -17,21 +17,13 @@ import type { EngineChoice } from '../shared/config.ts';
 import { EnvelopeError, envelope, errorText, type ErrorCode } from '../shared/errors.ts';
 import type { EngineInfo, TrainingEvent } from '../shared/events.ts';
 import type { WorkerReplies, WorkerRequest, WorkerStatus } from '../shared/worker-protocol.ts';
-import { RunControl } from '../training/control.ts';
 import { measureSpeed } from '../training/speed.ts';
-import { train, type TrainOutcome } from '../training/trainer.ts';
+import type { TrainOutcome } from '../training/trainer.ts';
 import { testImages } from './inspect.ts';
 import { answer } from './questions.ts';
 import { Handwriting, testHandwriting } from './handwriting.ts';
 import { outcomeEvent } from './outcome.ts';
-import {
-  RunRecorder,
-  checkModelFolder,
-  loadForSession,
-  saveForSession,
-  internal,
-  type Trained,
-} from './persistence.ts';
+import { checkModelFolder, loadForSession, saveForSession, type Trained } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
 import { disposeModel } from '../model/load.ts';
 
@@ -39,14 +31,12 @@ const refuse = (code: ErrorCode, message: string, detail?: string): never => {
   throw new EnvelopeError(envelope(code, message, detail));
 };
 
-type Run = { id: string; control: RunControl; done: Promise<void> };
-
 export class TrainingSession {
   private engine: EngineInfo | null = null;
   private ready: Promise<void> = Promise.resolve();
   private source: DataSource;
   private model: tf.LayersModel | null = null;
-  private run: Run | null = null;
+  private run: StartedRun | null = null;
   /** What the current model has been through, recorded with it when saved. */
   private trained: Trained | null = null;
   private runs = 0;
@@ -218,7 +208,7 @@ export class TrainingSession {
     return this.model ?? refuse('NO_MODEL', 'Train or load a model first.');
   }
 
-  private activeRun(): Run {
+  private activeRun(): StartedRun {
     return this.run ?? refuse('NOT_RUNNING', 'No training run is in progress.');
   }
 
@@ -236,64 +226,24 @@ export class TrainingSession {
     return this.launch(engine, launch);
   }
 
-  /**
-   * Makes `model` the current one and trains it, from scratch, from a checkpoint, or further on
-   * the learner's drawings (`finetune`: tested on the held-out ones after every epoch; no
-   * checkpoints, since a frozen layer's optimizer state would not resume).
-   */
-  private launch(
-    engine: EngineInfo,
-    { model, config, data, resumed, finetune }: Launch,
-  ): { runId: string } {
+  /** Makes the launch's model the current one and trains it. */
+  private launch(engine: EngineInfo, launch: Launch): { runId: string } {
     disposeModel(this.model);
-    this.model = model;
+    this.model = launch.model;
     const id = `run-${Date.now().toString(36)}-${++this.runs}`;
-    const control = new RunControl();
-    const last = resumed?.history.epochs.at(-1);
-    const info = this.source.info;
-    const learnt = info && { name: info.name, classNames: info.classNames };
-    this.trained = {
-      config,
-      epochs: resumed?.epochsCompleted ?? 0,
-      testAccuracy: last?.testAccuracy ?? null,
-      dataset: learnt,
-    };
-    const recorder = new RunRecorder(resumed ?? null);
-    const emit = (event: TrainingEvent): void => {
-      if (event.type === 'epoch-end' && this.trained)
-        this.trained = {
-          config,
-          epochs: event.epoch,
-          testAccuracy: event.testAccuracy,
-          dataset: learnt,
-        };
-      recorder.observe(event);
-      this.emit(event);
-      // A resumed run redraws its earlier epochs right after it starts.
-      if (event.type === 'run-started')
-        for (const e of recorder.replay(id, event.batchesPerEpoch)) this.emit(e);
-    };
-    const start = resumed
-      ? { fromEpoch: resumed.epochsCompleted + 1, activeSeconds: resumed.activeSeconds }
-      : {};
-    const callbacks = runCallbacks({
-      id,
-      config,
-      engine,
-      model,
-      start,
-      emit,
-      record: (e) => this.emit(e),
-      recorder,
-      dataset: this.source.info ?? undefined,
-      checkpointDir: finetune ? null : this.checkpointDir,
-      finetune,
-    });
-    const done = train(model, data, config, control, callbacks, start).then(
-      (outcome) => this.finish(id, outcome),
-      (e: unknown) => this.emit({ type: 'failed', runId: id, error: internal(e) }),
+    const run = launchRun(
+      {
+        id,
+        engine,
+        dataset: this.source.info,
+        checkpointDir: this.checkpointDir,
+        emit: this.emit,
+        onTrained: (trained) => (this.trained = trained),
+        onOutcome: (outcome) => this.finish(id, outcome),
+      },
+      launch,
     );
-    this.run = { id, control, done: done.finally(() => (this.run = null)) };
+    this.run = { ...run, done: run.done.finally(() => (this.run = null)) };
     return { runId: id };
   }
 
@@ -347,5 +297,3 @@ export class TrainingSession {
     }
   }
 }
-
-export { internal };

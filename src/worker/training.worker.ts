@@ -4,7 +4,8 @@ import { envelope } from '../shared/errors.ts';
 import { ValidationError } from '../shared/guard.ts';
 import { workerCommand } from '../shared/validate.ts';
 import type { WorkerMessage } from '../shared/worker-protocol.ts';
-import { TrainingSession, internal } from './session.ts';
+import { TrainingSession } from './session.ts';
+import { internal } from './persistence.ts';
 import { assertNever } from '../shared/guard.ts';
 
 if (!parentPort) throw new Error('training.worker.ts must run as a worker thread');
