@@ -25,6 +25,15 @@ const [a, w, dy] = [n([50, 3136]), n([3136, 1000]), n([50, 1000])];
 const act = n4([50, 28, 28, 32]);
 const flush = opt.cold ? n([25_000_000]) : null;
 
+/** Conv2DBackpropFilter of a 5×5 SAME convolution: tfjs has no public op for it. */
+const filterGradient = (x: tf.Tensor, dy: tf.Tensor, filterShape: number[]): tf.Tensor =>
+  tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NHWC',
+    filterShape,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+
 const cases: [string, () => tf.Tensor, boolean?][] = [
   ['dense forward x·W [50,3136]×[3136,1000]', () => tf.matMul(a, w), true],
   ['dense dx dy·Wᵀ [50,1000]×[1000,3136]', () => tf.matMul(dy, w, false, true), true],
@@ -32,6 +41,8 @@ const cases: [string, () => tf.Tensor, boolean?][] = [
   ['conv1 forward [50,28,28,1] 5×5 → 32', () => tf.conv2d(x1, w1, 1, 'same')],
   ['conv2 forward [50,14,14,32] 5×5 → 64', () => tf.conv2d(x2, w2, 1, 'same')],
   ['conv2 input gradient', () => tf.conv2dTranspose(dy2, w2, [50, 14, 14, 32], 1, 'same')],
+  ['conv2 filter gradient', () => filterGradient(x2, dy2, [5, 5, 32, 64])],
+  ['conv1 filter gradient', () => filterGradient(x1, act, [5, 5, 1, 32])],
   ['max pool [50,28,28,32] 2×2', () => tf.maxPool(act, 2, 2, 'valid')],
   ['relu [50,28,28,32]', () => tf.relu(act)],
 ];

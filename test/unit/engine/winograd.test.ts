@@ -188,7 +188,8 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
 
   test('the filter gradient equals a direct sum, bit for bit the same on one thread and two', async () => {
     await two.whenReady();
-    const [gn, gh, gw, gc, gk] = [6, 7, 7, 4, 8]; // 96 tiles: enough for two threads
+    // 24 tiles and two blocks of four input channels: enough for two threads
+    const [gn, gh, gw, gc, gk] = [6, 7, 7, 8, 8];
     const xs = values(gn * gh * gw * gc, 34);
     const dys = values(gn * gh * gw * gk, 35);
     const want = new Float64Array(25 * gc * gk);
@@ -213,7 +214,7 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
       assert.ok(worst < 1e-4, `threads ${runner.lastThreads.filterGradParts}: off by ${worst}`);
       return got;
     });
-    // Not just close: the sums are split the same way whatever the thread count.
+    // Not just close: each sum is one thread's, in the same order whatever the thread count.
     assert.deepEqual(results[1], results[0]);
   });
 

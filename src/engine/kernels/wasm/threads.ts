@@ -25,11 +25,18 @@ export interface KernelExports {
   __stack_pointer: WebAssembly.Global;
   filter(w: number, u: number, c: number, k: number): void;
   scratchFloats(c: number, k: number): number;
+  /** Floats of a transformed filter (and of one sum of a filter gradient's products). */
+  transformFloats(c: number, k: number): number;
+  /** Output tiles of an [n, h, w, ·] convolution. */
+  tileCount(n: number, h: number, w: number): number;
   /** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
   conv(...args: number[]): void;
+  /** Blocks of tiles of an [n, h, w, ·] filter gradient (the most parts it can have). */
+  tileBlocks(n: number, h: number, w: number): number;
   /** x, dy, m, N, H, W, C, K, parts, first part, end part, scratch. */
   filterGradParts(...args: number[]): void;
-  filterGradFinish(m: number, parts: number, dw: number, c: number, k: number): void;
+  /** m, parts, dw, C, K, first channel, end channel. */
+  filterGradFinish(...args: number[]): void;
   /** x, dy, m, shape, parts, first part, end part. */
   filterGradDirectParts(...args: number[]): void;
   sumParts(m: number, parts: number, size: number, dw: number): void;
@@ -58,6 +65,7 @@ export interface KernelExports {
 export const OPS = [
   'conv',
   'filterGradParts',
+  'filterGradFinish',
   'filterGradDirectParts',
   'adam',
   'maxPoolGrad',

@@ -1,4 +1,4 @@
-// Winograd F(2×2, 5×5) convolutions and F(5×5, 2×2) filter gradients (conv5x5.c) on the kernel
+// Winograd F(4×4, 5×5) convolutions and F(5×5, 4×4) filter gradients (conv5x5.c) on the kernel
 // threads: the work is split into ranges of tiles, one per thread.
 import { share, type KernelThreads } from './threads.ts';
 
@@ -27,13 +27,13 @@ export interface FilterGradientJob extends ConvShape {
   dw: number; // [5, 5, C, K] float32, written
 }
 
-// Below this many 2×2 tiles per thread, waking a helper costs more than it saves.
-const MIN_TILES_PER_THREAD = 32;
-// Sums of tiles in a filter gradient: divisible by 1..4 threads, and few enough to add cheaply.
-const GRADIENT_PARTS = 12;
+// Below this many 4×4 tiles per thread, waking a helper costs more than it saves.
+const MIN_TILES_PER_THREAD = 8;
+// Sums of tiles in a filter gradient, each a thread's: 1, 2 or 4 threads share them evenly.
+const GRADIENT_PARTS = 4;
 
-const tilesOf = (job: ConvShape): number =>
-  job.n * Math.ceil(job.height / 2) * Math.ceil(job.width / 2);
+const tilesOf = (t: KernelThreads, job: ConvShape): number =>
+  t.exports.tileCount(job.n, job.height, job.width);
 
 function scratchBytes(t: KernelThreads, job: ConvShape, threads: number): number[] {
   const bytes = t.exports.scratchFloats(job.inChannels, job.outChannels) * 4;
@@ -43,10 +43,13 @@ function scratchBytes(t: KernelThreads, job: ConvShape, threads: number): number
 /** y = conv(x, filter) + bias, then ReLU if asked. */
 export function convolve(t: KernelThreads, job: ConvJob): void {
   const { inChannels: c, outChannels: k } = job;
-  const tiles = tilesOf(job);
+  const tiles = tilesOf(t, job);
   // Each tile is computed on its own, so any split gives the same bits.
   const threads = t.threadsFor(Math.floor(tiles / MIN_TILES_PER_THREAD));
-  const [u, ...scratch] = t.buffers([36 * c * k * 4, ...scratchBytes(t, job, threads)]);
+  const [u, ...scratch] = t.buffers([
+    t.exports.transformFloats(c, k) * 4,
+    ...scratchBytes(t, job, threads),
+  ]);
   t.exports.filter(job.filter, u!, c, k);
   const head = [job.x, u!, job.bias ?? 0, job.y, job.n, job.height, job.width, c, k];
   t.parallel('conv', threads, (i) => [
@@ -61,20 +64,27 @@ export function convolve(t: KernelThreads, job: ConvJob): void {
 export function filterGradient(t: KernelThreads, job: FilterGradientJob): void {
   const { inChannels: c, outChannels: k } = job;
   // The tiles' products are summed in GRADIENT_PARTS sums (fewer for small jobs), added in
-  // order at the end: a number fixed by the job alone, so 1 to 4 threads give the same bits.
-  const parts = Math.max(
-    1,
-    Math.min(GRADIENT_PARTS, Math.floor(tilesOf(job) / MIN_TILES_PER_THREAD)),
-  );
+  // order at the end: a number fixed by the job alone, so any number of threads gives the same
+  // bits. Each part's sums (64·C·K floats) are read again at the end, so few parts.
+  const parts = Math.min(GRADIENT_PARTS, t.exports.tileBlocks(job.n, job.height, job.width));
   const threads = t.threadsFor(parts);
-  const floats = parts * 36 * c * k;
-  const [m, ...scratch] = t.buffers([floats * 4, ...scratchBytes(t, job, threads)]);
-  new Float32Array(t.memory.buffer, m, floats).fill(0);
+  const [m, ...scratch] = t.buffers([
+    parts * t.exports.transformFloats(c, k) * 4,
+    ...scratchBytes(t, job, threads),
+  ]);
   const head = [job.x, job.dy, m!, job.n, job.height, job.width, c, k, parts];
   t.parallel('filterGradParts', threads, (i) => [
     ...head,
     ...share(parts, threads, i),
     scratch[i]!,
   ]);
-  t.exports.filterGradFinish(m!, parts, job.dw, c, k);
+  const finishing = t.threadsFor(c / 4);
+  t.parallel('filterGradFinish', finishing, (i) => [
+    m!,
+    parts,
+    job.dw,
+    c,
+    k,
+    ...share(c, finishing, i, 4),
+  ]);
 }
