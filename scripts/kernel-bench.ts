@@ -34,6 +34,16 @@ const filterGradient = (x: tf.Tensor, dy: tf.Tensor, filterShape: number[]): tf.
     filterShape,
   } as unknown as tf.NamedAttrMap) as tf.Tensor;
 
+const pooled = tf.maxPool(n4([50, 28, 28, 32]), 2, 2, 'valid');
+const poolDy = n(pooled.shape);
+/** MaxPoolGrad of a 2×2 stride-2 pool of x (whose output was `pooled`). */
+const maxPoolGrad = (x: tf.Tensor): tf.Tensor =>
+  tf.engine().runKernel(tf.MaxPoolGrad, { dy: poolDy, input: x, output: pooled }, {
+    filterSize: 2,
+    strides: 2,
+    pad: 'valid',
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+
 const cases: [string, () => tf.Tensor, boolean?][] = [
   ['dense forward x·W [50,3136]×[3136,1000]', () => tf.matMul(a, w), true],
   ['dense dx dy·Wᵀ [50,1000]×[1000,3136]', () => tf.matMul(dy, w, false, true), true],
@@ -44,6 +54,7 @@ const cases: [string, () => tf.Tensor, boolean?][] = [
   ['conv2 filter gradient', () => filterGradient(x2, dy2, [5, 5, 32, 64])],
   ['conv1 filter gradient', () => filterGradient(x1, act, [5, 5, 1, 32])],
   ['max pool [50,28,28,32] 2×2', () => tf.maxPool(act, 2, 2, 'valid')],
+  ['max pool gradient [50,28,28,32] 2×2', () => maxPoolGrad(act)],
   ['relu [50,28,28,32]', () => tf.relu(act)],
 ];
 for (const [name, f, dense] of cases) {

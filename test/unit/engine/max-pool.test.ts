@@ -41,7 +41,7 @@ for (const { name, x, size, stride, pad } of POOLS) {
   });
 }
 
-test('MaxPool is ours, and as cpu skips NaN (a window of only NaN is -∞), keeping the first of ±0', async () => {
+test('MaxPool and its gradient are ours, and as cpu skip NaN (a window of only NaN is -∞), keeping the first of ±0', async () => {
   const runs = (): Promise<number> => kernelRuns('maxPool');
   const before = await runs();
   // Two channels (the scalar path) and four (the vector path): windows of 2×2 over a 2×2 image.
@@ -59,6 +59,17 @@ test('MaxPool is ours, and as cpu skips NaN (a window of only NaN is -∞), keep
     assert.deepEqual(Array.from(got!.data.subarray(0, c)), Array(c).fill(2));
     assert.ok(Object.is(got!.data[c], -0), 'the first of -0 and 0');
     assert.equal(got!.data[2 * c], -Infinity);
+    // The gradient goes to the first maximum; a window of only NaN passes none.
+    const grad = (a?: tf.Tensor): tf.Tensor => tf.grad((t: tf.Tensor) => tf.sum(pool(t)))(a!);
+    const gradsBefore = await kernelRuns('maxPoolGrad');
+    const [gotDx] = await runOn('wasm', [x], grad);
+    const [wantDx] = await runOn('cpu', [x], grad);
+    assert.equal((await kernelRuns('maxPoolGrad')) - gradsBefore, 1, 'MaxPoolGrad ran elsewhere');
+    assert.deepEqual(Array.from(gotDx!.data), Array.from(wantDx!.data));
+    assert.deepEqual(
+      Array.from(gotDx!.data.subarray(0, 4 * c)),
+      [0, 0, 0, 1].flatMap((v) => Array(c).fill(v) as number[]),
+    );
   }
-  assert.equal((await runs()) - before, 2, 'MaxPool ran elsewhere');
+  assert.equal((await runs()) - before, 4, 'MaxPool ran elsewhere');
 });

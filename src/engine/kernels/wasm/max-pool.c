@@ -25,10 +25,72 @@ static int windowCells(const struct Pool *p, int b, int yr, int yc, int *cells) 
   return count;
 }
 
+// 2×2 windows, stride 2, no padding, exactly covering x; channels in fours.
+static int tiles2x2(const struct Pool *p) {
+  return p->effH == 2 && p->effW == 2 && p->strideH == 2 && p->strideW == 2 && p->dilH == 1 &&
+         p->dilW == 1 && p->top == 0 && p->left == 0 && 2 * p->outH == p->H &&
+         2 * p->outW == p->W && p->C % 4 == 0;
+}
+
+// pmax(best, val) = best < val ? val : best: the first maximum, NaN never taken.
+static inline v max4(v a, v b, v c, v d) {
+  return wasm_f32x4_pmax(wasm_f32x4_pmax(wasm_f32x4_pmax(wasm_f32x4_pmax(
+                             wasm_f32x4_splat(-__builtin_inff()), a), b), c), d);
+}
+
+static void maxPool2x2(const float *x, float *y, const struct Pool *p, int n0, int n1) {
+  int W = p->W, C = p->C;
+  long row = (long)W * C;
+  for (int b = n0; b < n1; b++)
+    for (int yr = 0; yr < p->outH; yr++) {
+      const float *x0 = x + ((long)b * p->H + 2 * yr) * row, *x1 = x0 + row;
+      float *out = y + ((long)b * p->outH + yr) * p->outW * C;
+      for (int yc = 0; yc < p->outW; yc++, x0 += 2 * C, x1 += 2 * C, out += C)
+        for (int c = 0; c < C; c += 4)
+          wasm_v128_store(out + c, max4(wasm_v128_load(x0 + c), wasm_v128_load(x0 + C + c),
+                                        wasm_v128_load(x1 + c), wasm_v128_load(x1 + C + c)));
+    }
+}
+
+// dx of a 2×2 pool: each cell of x is in one window; it gets the window's dy if it is the
+// window's first maximum (strict >, so an all-NaN or all -∞ window passes nothing), else 0.
+static void maxPoolGrad2x2(const float *x, const float *dy, float *dx, const struct Pool *p,
+                           int n0, int n1) {
+  int W = p->W, C = p->C;
+  long row = (long)W * C;
+  v none = wasm_i32x4_splat(0);
+  for (int b = n0; b < n1; b++)
+    for (int yr = 0; yr < p->outH; yr++) {
+      long first = ((long)b * p->H + 2 * yr) * row;
+      const float *g = dy + ((long)b * p->outH + yr) * p->outW * C;
+      for (int yc = 0; yc < p->outW; yc++, g += C)
+        for (int c = 0; c < C; c += 4) {
+          long at[4] = {first + 2 * yc * C + c, first + (2 * yc + 1) * C + c,
+                        first + row + 2 * yc * C + c, first + row + (2 * yc + 1) * C + c};
+          v best = wasm_f32x4_splat(-__builtin_inff()), which[4];
+          for (int i = 0; i < 4; i++) {
+            v val = wasm_v128_load(x + at[i]);
+            v more = wasm_f32x4_gt(val, best);
+            best = wasm_v128_bitselect(val, best, more);
+            // The cells before lose the window where this one is larger.
+            for (int j = 0; j < i; j++) which[j] = wasm_v128_andnot(which[j], more);
+            which[i] = more;
+          }
+          v grad = wasm_v128_load(g + c);
+          for (int i = 0; i < 4; i++)
+            wasm_v128_store(dx + at[i], wasm_v128_bitselect(grad, none, which[i]));
+        }
+    }
+}
+
 // scratch: effH·effW ints per thread (the window's cells).
 __attribute__((export_name("maxPool"))) void maxPool(const float *x, float *y, const int *shape,
                                                      int n0, int n1, int *cells) {
   const struct Pool *p = (const struct Pool *)shape;
+  if (tiles2x2(p)) {
+    maxPool2x2(x, y, p, n0, n1);
+    return;
+  }
   int C = p->C, C4 = C & ~3;
   for (int b = n0; b < n1; b++)
     for (int yr = 0; yr < p->outH; yr++)
@@ -69,6 +131,10 @@ __attribute__((export_name("maxPoolGrad"))) void maxPoolGrad(const float *x, con
                                                              int n0, int n1, int *scratch) {
   const struct Pool *p = (const struct Pool *)shape;
   int H = p->H, W = p->W, C = p->C, C4 = C & ~3;
+  if (tiles2x2(p)) {
+    maxPoolGrad2x2(x, dy, dx, p, n0, n1);
+    return;
+  }
   int *where = scratch, *cells = scratch + C;
   long image = (long)H * W * C, outImage = (long)p->outH * p->outW * C;
   __builtin_memset(dx + n0 * image, 0, (n1 - n0) * image * sizeof(float));
