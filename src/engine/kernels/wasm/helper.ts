@@ -11,6 +11,8 @@ interface HelperData {
   ctrl: SharedArrayBuffer;
   stackTop: number;
   layout: typeof LAYOUT;
+  /** Checks of `request` before sleeping on it. */
+  spins: number;
   ops: readonly string[];
 }
 
@@ -21,7 +23,15 @@ export function helperMain(): void {
   // Not require or import: a bundler rewrites those into helpers that the worker would lack.
   const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
   const { parentPort, workerData } = threads;
-  const { module, memory, ctrl: buffer, stackTop, layout, ops: names } = workerData as HelperData;
+  const {
+    module,
+    memory,
+    ctrl: buffer,
+    stackTop,
+    layout,
+    spins,
+    ops: names,
+  } = workerData as HelperData;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as Record<string, unknown>;
   // Indexed as OPS in threads.ts, which sends the names.
@@ -31,6 +41,8 @@ export function helperMain(): void {
   parentPort!.postMessage('ready');
   let seen = 0;
   for (;;) {
+    // Watch for the next request before sleeping (HELPER_SPINS in threads.ts says why).
+    for (let i = 0; i < spins && Atomics.load(ctrl, layout.request) === seen; i++);
     Atomics.wait(ctrl, layout.request, seen);
     const request = Atomics.load(ctrl, layout.request);
     if (request === seen) continue;
