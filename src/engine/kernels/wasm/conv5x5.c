@@ -45,9 +45,19 @@ __attribute__((export_name("tileCount"))) int tileCount(int N, int H, int W) {
   return N * ((H + O - 1) / O) * ((W + O - 1) / O);
 }
 
-// Floats of scratch one thread needs (its block's transformed input and products).
-__attribute__((export_name("scratchFloats"))) int scratchFloats(int C, int K) {
-  return T * T * (TB * (C + K) + 2 * PAD);
+// An image padded to whole tiles plus the 2 rows and columns of SAME padding on each side.
+struct Padded {
+  int h, w;  // rows and columns
+};
+static inline struct Padded paddedOf(int H, int W) {
+  return (struct Padded){O * ((H + O - 1) / O) + 4, O * ((W + O - 1) / O) + 4};
+}
+
+// Floats of scratch one thread needs: its block's transformed input and products, and one
+// padded image.
+__attribute__((export_name("scratchFloats"))) int scratchFloats(int H, int W, int C, int K) {
+  struct Padded p = paddedOf(H, W);
+  return T * T * (TB * (C + K) + 2 * PAD) + p.h * p.w * C;
 }
 
 // Where tile t lies: image n, top-left output (y0, x0).
@@ -58,32 +68,51 @@ static inline void tileAt(int t, int H, int W, int *n, int *y0, int *x0) {
   *x0 = O * (t % tw);
 }
 
-// V[ξ][r][c..c+3] = B^T d B for tile r of the block, where d is the 8×8 input patch at
-// rows y0.., columns x0.. (zero outside the image: the SAME padding).
-static inline void inputTile(const float *x, int H, int W, int C, int y0, int x0, int c, float *V,
-                             int r, int plane) {
+// V[ξ][r][c..c+3] = B^T d B for tile r of the block, where d is the 8×8 patch at `at` of a
+// padded image with rows of `row` floats.
+static inline void inputTile(const float *at, long row, int C, int c, float *V, int r, int plane) {
   v d[T * T], t[T * T];
-  _Pragma("clang loop unroll(full)") for (int i = 0; i < T; i++) {
-    int yy = y0 + i;
-    _Pragma("clang loop unroll(full)") for (int j = 0; j < T; j++) {
-      int xx = x0 + j;
-      d[i * T + j] = (yy >= 0 && yy < H && xx >= 0 && xx < W)
-                         ? wasm_v128_load(x + ((long)yy * W + xx) * C + c)
-                         : wasm_f32x4_splat(0.0f);
-    }
-  }
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < T; i++)
+    _Pragma("clang loop unroll(full)") for (int j = 0; j < T; j++)
+      d[i * T + j] = wasm_v128_load(at + i * row + j * C + c);
   _Pragma("clang loop unroll(full)") for (int j = 0; j < T; j++) bt8(d + j, T, t + j, T);      // columns
   _Pragma("clang loop unroll(full)") for (int i = 0; i < T; i++) bt8(t + i * T, 1, d + i * T, 1);  // rows
   _Pragma("clang loop unroll(full)") for (int p = 0; p < T * T; p++) wasm_v128_store(V + p * plane + r * C + c, d[p]);
 }
 
-// The block's input tiles [b0, b0 + rows), transformed into V.
-static void inputTiles(const float *x, int H, int W, int C, int b0, int rows, float *V, int plane) {
+// The padded image xp (paddedOf) with no image in it yet: its border of zeros, which copying an
+// image (padImage) leaves alone. The image's part of a tile row past H or W is zero too.
+static void padBorder(int H, int W, int C, float *xp) {
+  struct Padded p = paddedOf(H, W);
+  long row = (long)p.w * C;
+  __builtin_memset(xp, 0, 2 * row * sizeof(float));
+  __builtin_memset(xp + (2 + H) * row, 0, (p.h - 2 - H) * row * sizeof(float));
+  for (int y = 2; y < 2 + H; y++) {
+    __builtin_memset(xp + y * row, 0, 2 * C * sizeof(float));
+    __builtin_memset(xp + y * row + (2 + W) * C, 0, (p.w - 2 - W) * C * sizeof(float));
+  }
+}
+
+// Image n of x into the padded xp, at row 2, column 2.
+static void padImage(const float *x, int n, int H, int W, int C, float *xp) {
+  long row = (long)paddedOf(H, W).w * C;
+  const float *xn = x + (long)n * H * W * C;
+  for (int y = 0; y < H; y++)
+    __builtin_memcpy(xp + (y + 2) * row + 2 * C, xn + (long)y * W * C, (long)W * C * sizeof(float));
+}
+
+// The block's input tiles [b0, b0 + rows), transformed into V, read from the padded xp, which
+// holds image *held (updated here; -1: none yet).
+static void inputTiles(const float *x, int H, int W, int C, int b0, int rows, float *V, int plane,
+                       float *xp, int *held) {
+  long row = (long)paddedOf(H, W).w * C;
   for (int r = 0; r < rows; r++) {
     int n, y0, x0;
     tileAt(b0 + r, H, W, &n, &y0, &x0);
-    const float *xn = x + (long)n * H * W * C;
-    for (int c = 0; c < C; c += 4) inputTile(xn, H, W, C, y0 - 2, x0 - 2, c, V, r, plane);
+    if (n != *held) padImage(x, *held = n, H, W, C, xp);
+    // The patch of output (y0, x0) starts 2 rows and columns before it: at (y0, x0) in xp.
+    const float *at = xp + y0 * row + (long)x0 * C;
+    for (int c = 0; c < C; c += 4) inputTile(at, row, C, c, V, r, plane);
   }
 }
 
@@ -115,11 +144,12 @@ static inline void outputTile(const float *M, int plane, int r, int K, int k, v 
 __attribute__((export_name("conv"))) void conv(const float *x, const float *u, const float *bias,
                                                float *y, int N, int H, int W, int C, int K,
                                                int relu, int t0, int t1, float *scratch) {
-  int vPlane = TB * C + PAD, mPlane = TB * K + PAD;
-  float *V = scratch, *M = scratch + T * T * vPlane;
+  int vPlane = TB * C + PAD, mPlane = TB * K + PAD, held = -1;
+  float *V = scratch, *M = scratch + T * T * vPlane, *xp = M + T * T * mPlane;
+  padBorder(H, W, C, xp);
   for (int b0 = t0; b0 < t1; b0 += TB) {
     int rows = t1 - b0 < TB ? t1 - b0 : TB;
-    inputTiles(x, H, W, C, b0, rows, V, vPlane);
+    inputTiles(x, H, W, C, b0, rows, V, vPlane, xp, &held);
     for (int p = 0; p < T * T; p++)
       gemm(V + p * vPlane, u + p * C * K, M + p * mPlane, rows, C, K);
     for (int r = 0; r < rows; r++) {
@@ -182,14 +212,15 @@ __attribute__((export_name("filterGradParts"))) void filterGradParts(
     const float *x, const float *dy, float *m, int N, int H, int W, int C, int K, int parts,
     int p0, int p1, float *scratch) {
   int tiles = tileCount(N, H, W), blocks = (tiles + TB - 1) / TB;
-  int vPlane = TB * C + PAD, dPlane = TB * K + PAD;
-  float *V = scratch, *D = scratch + T * T * vPlane;
+  int vPlane = TB * C + PAD, dPlane = TB * K + PAD, held = -1;
+  float *V = scratch, *D = scratch + T * T * vPlane, *xp = D + T * T * dPlane;
+  padBorder(H, W, C, xp);
   for (int part = p0; part < p1; part++) {
     int first = TB * (blocks * part / parts), end = TB * (blocks * (part + 1) / parts);
     float *mp = m + (long)part * T * T * C * K;
     for (int b0 = first; b0 < end && b0 < tiles; b0 += TB) {
       int rows = tiles - b0 < TB ? tiles - b0 : TB;
-      inputTiles(x, H, W, C, b0, rows, V, vPlane);
+      inputTiles(x, H, W, C, b0, rows, V, vPlane, xp, &held);
       for (int r = 0; r < rows; r++) {
         int n, y0, x0;
         tileAt(b0 + r, H, W, &n, &y0, &x0);

@@ -24,7 +24,7 @@ export interface WasmHeapModule {
 export interface KernelExports {
   __stack_pointer: WebAssembly.Global;
   filter(w: number, u: number, c: number, k: number): void;
-  scratchFloats(c: number, k: number): number;
+  scratchFloats(h: number, w: number, c: number, k: number): number;
   /** Floats of a transformed filter (and of one sum of a filter gradient's products). */
   transformFloats(c: number, k: number): number;
   /** Output tiles of an [n, h, w, ·] convolution. */

@@ -36,7 +36,7 @@ const tilesOf = (t: KernelThreads, job: ConvShape): number =>
   t.exports.tileCount(job.n, job.height, job.width);
 
 function scratchBytes(t: KernelThreads, job: ConvShape, threads: number): number[] {
-  const bytes = t.exports.scratchFloats(job.inChannels, job.outChannels) * 4;
+  const bytes = t.exports.scratchFloats(job.height, job.width, job.inChannels, job.outChannels) * 4;
   return Array.from({ length: threads }, () => bytes);
 }
 
