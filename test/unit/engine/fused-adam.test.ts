@@ -1,6 +1,7 @@
 // The fused Adam step (src/model/fused-adam.ts, src/engine/kernels/adam.ts, wasm/adam.c): on wasm
 // it runs as one kernel, and its weights, moments and β powers after several steps are exactly
-// (bit for bit) tfjs's own Adam's on tfjs-cpu; its state saves and restores as Adam's does.
+// (bit for bit) tfjs's own Adam's on tfjs-cpu, subnormal values aside (flushed to zero); its state
+// saves and restores as Adam's does.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -74,6 +75,33 @@ test('on wasm the step is one kernel per weight, and equals tfjs Adam on cpu bit
   // Slots: the iteration count, then each weight's m and v in order (the checkpoint's layout).
   assert.equal(got.slots.length, 1 + 2 * SHAPES.length);
   assert.deepEqual(got.slots, want.slots);
+});
+
+test('on wasm, subnormal gradients and moments count as zero (as native TensorFlow flushes them)', async () => {
+  // 1e-37 · (1 - β1) is subnormal: tfjs keeps it, which made every later step slow (adam.c).
+  const grads = [1e-37, -1e-37, 1e-39, 0.5, NaN];
+  const step = async (backend: string, make: () => tf.Optimizer): Promise<Float32Array[]> => {
+    assert.ok(await tf.setBackend(backend));
+    const w = tf.variable(tf.tensor1d([1, 1, 1, 1, 1]), true, `flush-${backend}`);
+    const optimizer = make();
+    const g = tf.tensor1d(grads);
+    optimizer.applyGradients([{ name: w.name, tensor: g }]);
+    const slots = await optimizer.getWeights();
+    const out = [w, ...slots.map((s) => s.tensor)].map((t) => t.dataSync() as Float32Array);
+    tf.dispose([w, g, ...slots.map((s) => s.tensor)]);
+    optimizer.dispose();
+    return out;
+  };
+  const [wCpu, , mCpu] = await step('cpu', () => tf.train.adam(1e-3));
+  const [wWasm, , mWasm] = await step('wasm', () => new FusedAdamOptimizer(1e-3, 0.9, 0.999));
+  assert.ok(mCpu![0]! > 0 && mCpu![0]! < 2 ** -126, 'tfjs keeps a subnormal moment');
+  assert.ok(Object.is(mWasm![0], 0) && Object.is(mWasm![1], -0), 'flushed, with its sign');
+  assert.equal(mWasm![2], 0, 'a subnormal gradient counts as zero');
+  assert.equal(mWasm![3], mCpu![3], 'a normal moment is tfjs Adam’s, bit for bit');
+  assert.ok(Number.isNaN(mWasm![4]!), 'NaN stays NaN');
+  // A moment of zero moves nothing; the others as tfjs moves them.
+  assert.deepEqual(Array.from(wWasm!.subarray(0, 4)), [1, 1, 1, wCpu![3]]);
+  assert.ok(Number.isNaN(wWasm![4]!));
 });
 
 test('tfjs Adam on wasm (unfused) agrees too, so the kernel matches the backend it replaces', async () => {
