@@ -2,8 +2,8 @@
 // backend has one (ADAM_STEP: ours for wasm, src/engine/kernels/adam.ts) instead of ~13 separate
 // element-wise passes. Same state (its moments and β powers are the same variables, so
 // getWeights/setWeights, checkpoints and the class name 'Adam' are unchanged) and the same float32
-// operations in the same order, except that subnormal moments and gradients count as zero, as
-// native TensorFlow flushes them (./wasm/adam.c says why); elsewhere (tfjs-node, cpu) it is tfjs's
+// operations in the same order, except that subnormal moments are stored as zero, as native
+// TensorFlow flushes them (./wasm/adam.c says why); elsewhere (tfjs-node, cpu) it is tfjs's
 // own Adam.
 import * as tf from '@tensorflow/tfjs';
 
