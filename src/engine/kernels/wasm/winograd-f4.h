@@ -19,6 +19,19 @@ static inline v add(v a, v b) { return wasm_f32x4_add(a, b); }
 static inline v sub(v a, v b) { return wasm_f32x4_sub(a, b); }
 static inline v mul(v a, float s) { return wasm_f32x4_mul(a, wasm_f32x4_splat(s)); }
 
+// An 8-point transform's outputs from its parts: first (the point 0), then for each pair of
+// points ±1, ±2, ±1/2 the sum and the difference of its even and odd parts, then last (∞).
+static inline void points8(v *out, int so, v first, v e1, v o1, v e2, v o2, v eh, v oh, v last) {
+  out[0] = first;
+  out[so] = add(e1, o1);
+  out[2 * so] = sub(e1, o1);
+  out[3 * so] = add(e2, o2);
+  out[4 * so] = sub(e2, o2);
+  out[5 * so] = add(eh, oh);
+  out[6 * so] = sub(eh, oh);
+  out[7 * so] = last;
+}
+
 // out = B^T · in, for 8 values at a stride (a column or a row of an 8×8 tile).
 static inline void bt8(const v *in, int si, v *out, int so) {
   v d0 = in[0], d1 = in[si], d2 = in[2 * si], d3 = in[3 * si];
@@ -28,14 +41,8 @@ static inline void bt8(const v *in, int si, v *out, int so) {
   v t4 = add(sub(mul(d1, 0.5f), mul(d3, 2.5f)), mul(d5, 2.0f));
   v t5 = sub(add(mul(d2, 4.0f), d6), mul(d4, 5.0f));
   v t6 = add(sub(mul(d1, 2.0f), mul(d3, 2.5f)), mul(d5, 0.5f));
-  out[0] = add(sub(d0, d6), mul(sub(d4, d2), 5.25f));
-  out[so] = add(t1, t2);
-  out[2 * so] = sub(t1, t2);
-  out[3 * so] = add(t3, t4);
-  out[4 * so] = sub(t3, t4);
-  out[5 * so] = add(t5, t6);
-  out[6 * so] = sub(t5, t6);
-  out[7 * so] = add(sub(d7, d1), mul(sub(d3, d5), 5.25f));
+  points8(out, so, add(sub(d0, d6), mul(sub(d4, d2), 5.25f)), t1, t2, t3, t4, t5, t6,
+          add(sub(d7, d1), mul(sub(d3, d5), 5.25f)));
 }
 
 // Sums and differences of the pairs of points ±1, ±2, ±1/2 (m1..m6).
@@ -78,14 +85,7 @@ static inline void a4to8(const v *in, int si, v *out, int so) {
   v even = add(g0, g2), odd = add(g1, g3);
   v even2 = add(g0, mul(g2, 4.0f)), odd2 = add(mul(g1, 2.0f), mul(g3, 8.0f));
   v evenh = add(g0, mul(g2, 0.25f)), oddh = add(mul(g1, 0.5f), mul(g3, 0.125f));
-  out[0] = g0;
-  out[so] = add(even, odd);
-  out[2 * so] = sub(even, odd);
-  out[3 * so] = add(even2, odd2);
-  out[4 * so] = sub(even2, odd2);
-  out[5 * so] = add(evenh, oddh);
-  out[6 * so] = sub(evenh, oddh);
-  out[7 * so] = g3;
+  points8(out, so, g0, even, odd, even2, odd2, evenh, oddh, g3);
 }
 
 // out = A'^T · in = G^T · in: 8 values at a stride to 5.
