@@ -34,11 +34,11 @@ const filterGradient = (x: tf.Tensor, dy: tf.Tensor, filterShape: number[]): tf.
     filterShape,
   } as unknown as tf.NamedAttrMap) as tf.Tensor;
 
-const pooled = tf.maxPool(n4([50, 28, 28, 32]), 2, 2, 'valid');
+const pooled = tf.maxPool(act, 2, 2, 'valid');
 const poolDy = n(pooled.shape);
-/** MaxPoolGrad of a 2×2 stride-2 pool of x (whose output was `pooled`). */
-const maxPoolGrad = (x: tf.Tensor): tf.Tensor =>
-  tf.engine().runKernel(tf.MaxPoolGrad, { dy: poolDy, input: x, output: pooled }, {
+/** MaxPoolGrad of the 2×2 stride-2 pool of `act`, whose output was `pooled`. */
+const maxPoolGrad = (): tf.Tensor =>
+  tf.engine().runKernel(tf.MaxPoolGrad, { dy: poolDy, input: act, output: pooled }, {
     filterSize: 2,
     strides: 2,
     pad: 'valid',
@@ -54,7 +54,7 @@ const cases: [string, () => tf.Tensor, boolean?][] = [
   ['conv2 filter gradient', () => filterGradient(x2, dy2, [5, 5, 32, 64])],
   ['conv1 filter gradient', () => filterGradient(x1, act, [5, 5, 1, 32])],
   ['max pool [50,28,28,32] 2×2', () => tf.maxPool(act, 2, 2, 'valid')],
-  ['max pool gradient [50,28,28,32] 2×2', () => maxPoolGrad(act)],
+  ['max pool gradient [50,28,28,32] 2×2', () => maxPoolGrad()],
   ['relu [50,28,28,32]', () => tf.relu(act)],
 ];
 for (const [name, f, dense] of cases) {

@@ -54,7 +54,10 @@ function writeThreadScripts(): { dir: string; workerPath: string } {
  */
 function onePoolThread(): () => void {
   const real = os.cpus;
-  os.cpus = () => real().slice(0, 1).concat(real().slice(0, 1));
+  os.cpus = () => {
+    const [first] = real();
+    return [first!, first!];
+  };
   return () => {
     os.cpus = real;
   };

@@ -52,9 +52,10 @@ const FITS: Case[] = [
     fn: conv('same', 'relu'),
   },
   {
-    // 343 tiles: 21 full blocks of 16 and a last one of 7 (one micro-kernel of 4 and one of 3).
+    // 63 tiles of 4×4 (9 per 10×10 image): 3 full blocks of 16 and a last one of 15 (three
+    // micro-kernels of 4 and one of 3).
     name: 'a batch of 7, bias, no activation',
-    inputs: [input([7, 14, 14, 32], 4), input([5, 5, 32, 64], 5), input([64], 6)],
+    inputs: [input([7, 10, 10, 32], 4), input([5, 5, 32, 64], 5), input([64], 6)],
     fn: conv('same', 'linear'),
   },
   {

@@ -6,11 +6,11 @@
 // β1ᵗ and β2ᵗ are read from the optimizer's own scalar variables (acc[0], acc[1]).
 //
 // One difference, as native TensorFlow (which runs with the CPU's flush-to-zero on): m' and v'
-// below 2^-126 in size (subnormal) are stored as zero. A weight whose gradient
-// stays 0 (a dead unit, an input pixel that is always blank) has m shrink by β1 every step into
-// that range after ~700 steps, and WebAssembly has no flush-to-zero mode: every operation on a
-// subnormal then takes a slow path in the CPU, and the tutorial's dense step took 32 ms instead
-// of 2.4 from then on (the full run 50% slower).
+// below 2^-126 in size (subnormal) are stored as zero. A weight whose gradient stays 0 (a dead
+// unit, an input pixel that is always blank) has m shrink by β1 every step into that range after
+// ~700 steps, and WebAssembly has no flush-to-zero mode: every operation on a subnormal then takes
+// a slow path in the CPU, and the tutorial's dense step took 32 ms instead of 2.4 from then on
+// (the full run 50% slower).
 #include <wasm_simd128.h>
 
 #pragma clang fp contract(off)

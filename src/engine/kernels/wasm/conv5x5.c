@@ -40,9 +40,17 @@ __attribute__((export_name("transformFloats"))) int transformFloats(int C, int K
   return T * T * C * K;
 }
 
-// 4×4 output tiles of an [N][H][W][·] convolution (the last row and column may be partial).
+// Output tiles along a side of n pixels (the last may be partial).
+static inline int tilesAlong(int n) { return (n + O - 1) / O; }
+
+// 4×4 output tiles of an [N][H][W][·] convolution.
 __attribute__((export_name("tileCount"))) int tileCount(int N, int H, int W) {
-  return N * ((H + O - 1) / O) * ((W + O - 1) / O);
+  return N * tilesAlong(H) * tilesAlong(W);
+}
+
+// Blocks of TB tiles of an [N][H][W][·] filter gradient: at most this many parts.
+__attribute__((export_name("tileBlocks"))) int tileBlocks(int N, int H, int W) {
+  return (tileCount(N, H, W) + TB - 1) / TB;
 }
 
 // An image padded to whole tiles plus the 2 rows and columns of SAME padding on each side.
@@ -50,7 +58,7 @@ struct Padded {
   int h, w;  // rows and columns
 };
 static inline struct Padded paddedOf(int H, int W) {
-  return (struct Padded){O * ((H + O - 1) / O) + 4, O * ((W + O - 1) / O) + 4};
+  return (struct Padded){O * tilesAlong(H) + 4, O * tilesAlong(W) + 4};
 }
 
 // Floats of scratch one thread needs: its block's transformed input and products, and one
@@ -62,7 +70,7 @@ __attribute__((export_name("scratchFloats"))) int scratchFloats(int H, int W, in
 
 // Where tile t lies: image n, top-left output (y0, x0).
 static inline void tileAt(int t, int H, int W, int *n, int *y0, int *x0) {
-  int th = (H + O - 1) / O, tw = (W + O - 1) / O, perImage = th * tw;
+  int tw = tilesAlong(W), perImage = tilesAlong(H) * tw;
   *n = t / perImage;
   *y0 = O * ((t % perImage) / tw);
   *x0 = O * (t % tw);
@@ -211,14 +219,14 @@ static void gemmTN(const float *A, const float *B, float *Cm, int rows, int C, i
 __attribute__((export_name("filterGradParts"))) void filterGradParts(
     const float *x, const float *dy, float *m, int N, int H, int W, int C, int K, int parts,
     int p0, int p1, float *scratch) {
-  int tiles = tileCount(N, H, W), blocks = (tiles + TB - 1) / TB;
+  int tiles = tileCount(N, H, W), blocks = tileBlocks(N, H, W);
   int vPlane = TB * C + PAD, dPlane = TB * K + PAD, held = -1;
   float *V = scratch, *D = scratch + T * T * vPlane, *xp = D + T * T * dPlane;
   padBorder(H, W, C, xp);
   for (int part = p0; part < p1; part++) {
     int first = TB * (blocks * part / parts), end = TB * (blocks * (part + 1) / parts);
     float *mp = m + (long)part * T * T * C * K;
-    for (int b0 = first; b0 < end && b0 < tiles; b0 += TB) {
+    for (int b0 = first; b0 < end; b0 += TB) {
       int rows = tiles - b0 < TB ? tiles - b0 : TB;
       inputTiles(x, H, W, C, b0, rows, V, vPlane, xp, &held);
       for (int r = 0; r < rows; r++) {
@@ -231,11 +239,6 @@ __attribute__((export_name("filterGradParts"))) void filterGradParts(
         gemmTN(V + p * vPlane, D + p * dPlane, mp + (long)p * C * K, rows, C, K, b0 > first);
     }
   }
-}
-
-// Blocks of tiles of an [n, h, w, ·] filter gradient: at most this many parts.
-__attribute__((export_name("tileBlocks"))) int tileBlocks(int N, int H, int W) {
-  return (tileCount(N, H, W) + TB - 1) / TB;
 }
 
 // dw [5][5][C][K] = A'^T (Σ of the `parts` sums m, in order) A', input channels [c0, c1).
