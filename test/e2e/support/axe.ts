@@ -2,6 +2,7 @@
 // rules; any serious or critical violation fails, listed with the elements it was found on.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import type { PageGlobals } from './page-globals.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -14,6 +15,7 @@ export async function expectAccessible(
   where: string,
   { colorsOnly = false } = {},
 ): Promise<void> {
+  await settleTransitions(page);
   const axe = new AxeBuilder({ page });
   const results = await (
     colorsOnly ? axe.withRules(['color-contrast', 'link-in-text-block']) : axe.withTags(TAGS)
@@ -30,4 +32,17 @@ export async function expectAccessible(
       return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help} — ${nodes.join('; ')}`;
     });
   expect(bad, `no serious or critical axe violation: ${where}`).toEqual([]);
+}
+
+/**
+ * A colour-scheme switch fades buttons' backgrounds (120 ms) while their text colour changes at
+ * once, so a check in that moment reads one theme's text on the other's background. Check the
+ * page as it settles, not a frame mid-fade; looping keyframe animations are left running.
+ */
+async function settleTransitions(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const fading = document.getAnimations().filter((a) => a.transitionProperty !== undefined);
+    await Promise.all(fading.map((a) => a.finished.catch(() => undefined)));
+  });
 }

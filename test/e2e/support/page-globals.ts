@@ -27,4 +27,6 @@ export interface PageGlobals {
   performance: { now(): number };
   requestAnimationFrame(callback: (time: number) => void): number;
   setTimeout(callback: () => void, ms: number): number;
+  /** CSS transitions carry `transitionProperty`; keyframe animations (some loop forever) do not. */
+  document: { getAnimations(): { finished: Promise<unknown>; transitionProperty?: string }[] };
 }
