@@ -52,11 +52,13 @@ test('SIGKILL after the first checkpoint, then --resume: 3 epochs in total, and 
     '--checkpoint-dir',
     checkpoint,
   ]);
-  // Wait (no deadline here; the test runner has one) for the first checkpoint, then kill -9.
-  while (!(await exists(join(checkpoint, 'checkpoint.json')))) {
-    const done = await Promise.race([first.exit, new Promise((r) => setTimeout(r, 100, null))]);
+  // Wait (no deadline here; the test runner has one) for the first checkpoint, then kill -9. The
+  // run's own words, not the file: the file can appear before its line reaches this pipe.
+  while (!/checkpoint saved after epoch 1/.test(first.output())) {
+    const done = await Promise.race([first.exit, new Promise((r) => setTimeout(r, 20, null))]);
     assert.equal(done, null, `the run ended before it could be killed:\n${first.output()}`);
   }
+  assert.ok(await exists(join(checkpoint, 'checkpoint.json')), 'saved, says the run, but no file');
   first.child.kill('SIGKILL');
   const killed = await first.exit;
   assert.equal(killed.signal, 'SIGKILL');
