@@ -4,7 +4,7 @@ import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/t
 import type { AdamStepAttrs } from '../../model/fused-adam.ts';
 import { isHeapBackend, kernelThreadsFor, offsetIn, sizeOf } from './heap-backend.ts';
 import type { WasmBackendLike } from './heap-backend.ts';
-import { share, type KernelThreads } from './wasm/threads.ts';
+import type { KernelThreads } from './wasm/threads.ts';
 
 // The name FusedAdamOptimizer looks for (ADAM_STEP in src/model/fused-adam.ts; fused-adam.test
 // finds this kernel under it). Not imported from there: this module is loaded lazily, and in the
@@ -122,9 +122,9 @@ export const adamStepConfig: KernelConfig = {
     const at = offsetIn(backend);
     const job = writeJob(t, [...all.map(at), ...outs.map(at)], attrs as unknown as AdamStepAttrs);
     const threads = t.threadsFor(Math.floor(n / MIN_ELEMENTS_PER_THREAD));
-    // Shares start at multiples of 4 (the kernel's vectors); each element is computed alone, so
+    // Ranges start at multiples of 4 (the kernel's vectors); each element is computed alone, so
     // any split gives the same bits.
-    t.parallel('adam', threads, (i) => [job, ...share(n, threads, i, 4)]);
+    t.ranges('adam', threads, { units: n, step: 4 }, () => [[job], []]);
     return outs;
   }) as KernelFunc,
 };

@@ -4,7 +4,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { kernelThreadsFor, offsetIn, type WasmBackendLike } from './heap-backend.ts';
 import type { computeConv2DInfo } from './kernel-util.ts';
-import { share } from './wasm/threads.ts';
 
 type Conv2DInfo = ReturnType<typeof computeConv2DInfo>;
 
@@ -59,6 +58,6 @@ export function convDirect(
     ow,
   ]);
   const head = [at(x), at(filter), bias === undefined ? 0 : at(bias), at(out), shape!, +relu];
-  t.parallel('convDirect', threads, (i) => [...head, ...share(rows, threads, i), padded[i]!]);
+  t.ranges('convDirect', threads, { units: rows }, (i) => [head, [padded[i]!]]);
   return out;
 }

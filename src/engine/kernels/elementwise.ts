@@ -8,7 +8,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { isHeapBackend, kernelThreadsFor, offsetIn, sizeOf } from './heap-backend.ts';
-import { share } from './wasm/threads.ts';
 import type { WasmOriginals } from './kernel-util.ts';
 
 export const RELU_GRAD = 'CnnStudioReluGrad';
@@ -48,13 +47,7 @@ export function addConfig(o: WasmOriginals): KernelConfig {
     const at = offsetIn(backend);
     const rows = sizeOf(x) / c;
     const threads = t.threadsFor(Math.floor(sizeOf(x) / MIN_ELEMENTS_PER_THREAD));
-    t.parallel('biasAdd', threads, (i) => [
-      at(x),
-      at(bias),
-      at(out),
-      c,
-      ...share(rows, threads, i),
-    ]);
+    t.ranges('biasAdd', threads, { units: rows }, () => [[at(x), at(bias), at(out), c], []]);
     return out;
   };
   return { ...o.add, kernelFunc };
@@ -73,7 +66,7 @@ export function reluConfig(o: WasmOriginals): KernelConfig {
     const t = kernelThreadsFor(backend);
     const at = offsetIn(backend);
     const threads = t.threadsFor(Math.floor(n / MIN_ELEMENTS_PER_THREAD));
-    t.parallel('relu', threads, (i) => [at(x), at(out), ...share(n, threads, i, 4)]);
+    t.ranges('relu', threads, { units: n, step: 4 }, () => [[at(x), at(out)], []]);
     return out;
   };
   return { ...o.relu, kernelFunc };
@@ -94,8 +87,9 @@ export const reluGradKernelConfig: KernelConfig = {
     const t = kernelThreadsFor(backend);
     const at = offsetIn(backend);
     const threads = t.threadsFor(Math.floor(n / MIN_ELEMENTS_PER_THREAD));
-    // Shares start at multiples of 4 (the kernel's vectors).
-    t.parallel('reluGrad', threads, (i) => [at(dy), at(x), at(out), ...share(n, threads, i, 4)]);
+    // Ranges start at multiples of 4 (the kernel's vectors).
+    const args: [number[], number[]] = [[at(dy), at(x), at(out)], []];
+    t.ranges('reluGrad', threads, { units: n, step: 4 }, () => args);
     return out;
   }) as KernelFunc,
 };

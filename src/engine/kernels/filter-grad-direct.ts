@@ -6,7 +6,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { computeConv2DInfo } from './kernel-util.ts';
 import { kernelThreadsFor, offsetIn, type WasmBackendLike } from './heap-backend.ts';
-import { share } from './wasm/threads.ts';
 
 type Conv2DInfo = ReturnType<typeof computeConv2DInfo>;
 
@@ -59,7 +58,7 @@ export function directFilterGradient(
   ]);
   const at = offsetIn(backend);
   const head = [at(x), at(dy), m!, shape!, parts];
-  t.parallel('filterGradDirectParts', threads, (i) => [...head, ...share(parts, threads, i)]);
+  t.ranges('filterGradDirectParts', threads, { units: parts }, () => [head, []]);
   t.exports.sumParts(m!, parts, size, at(out));
   return out;
 }

@@ -3,7 +3,7 @@
 // repacks the right operand on every call: see ./batch-matmul.ts), split across the kernel threads.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { isHeapBackend, kernelThreadsFor, offsetIn } from './heap-backend.ts';
-import { share } from './wasm/threads.ts';
+import { longestRange } from './wasm/claims.ts';
 
 // Below this many multiply-adds per thread, waking a helper costs more than it saves.
 const MIN_MACS_PER_THREAD = 16_000_000;
@@ -57,10 +57,10 @@ export function heapProduct(
     : transposeB
       ? (['matmulNT', n, 4] as const)
       : (['matmulNN', n, 8] as const);
-  const shares = Array.from({ length: threads }, (_, i) => share(units, threads, i, step));
   // NN's last two arguments: where each thread packs B, and how many rows at a time (0: in place).
   const kc = op === 'matmulNN' && k * n >= NN_PACK_FROM ? Math.min(k, NN_PACK_ROWS) : 0;
-  const packed = kc > 0 ? t.buffers(shares.map(([j0, j1]) => kc * (j1 - j0) * 4)) : [];
-  t.parallel(op, threads, (i) => [...head, ...shares[i]!, packed[i] ?? 0, kc]);
+  const width = longestRange(units, threads, step);
+  const packed = kc > 0 ? t.buffers(Array<number>(threads).fill(kc * width * 4)) : [];
+  t.ranges(op, threads, { units, step }, (i) => [head, [packed[i] ?? 0, kc]]);
   return out;
 }

@@ -11,7 +11,6 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs';
 import { isHeapBackend, kernelThreadsFor, offsetIn, type WasmBackendLike } from './heap-backend.ts';
-import { share } from './wasm/threads.ts';
 import type { WasmOriginals } from './kernel-util.ts';
 
 // Below this many window outputs per thread, waking a helper costs more than it saves.
@@ -61,12 +60,7 @@ function pooled(
     info.padInfo.top,
     info.padInfo.left,
   ]);
-  t.parallel(op, threads, (i) => [
-    ...head,
-    shape!,
-    ...share(info.batchSize, threads, i),
-    scratch[i]!,
-  ]);
+  t.ranges(op, threads, { units: info.batchSize }, (i) => [[...head, shape!], [scratch[i]!]]);
 }
 
 const windowCells = (info: PoolInfo): number =>

@@ -1,4 +1,4 @@
-// The Winograd F(2×2, 5×5) convolution (src/engine/kernels/wasm/conv5x5.c, conv2d-winograd.ts): taken
+// The Winograd F(4×4, 5×5) convolution (src/engine/kernels/wasm/conv5x5.c, conv2d-winograd.ts): taken
 // for the shapes it fits and equal to tfjs-cpu there, left alone for the others, split across
 // helper threads without changing a bit, and failing loudly rather than hanging.
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { KernelThreads } from '../../../src/engine/kernels/wasm/threads.ts';
 import {
   convolve,
   filterGradient,
+  TILE_BLOCK,
   type ConvJob,
 } from '../../../src/engine/kernels/wasm/winograd.ts';
 import { kernelSources, sourcesHash } from '../../../scripts/kernel-sources.ts';
@@ -172,6 +173,22 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
   const one = new KernelThreads(heap, 1);
   const two = new KernelThreads(heap, 2);
   after(() => two.dispose());
+
+  test('threads claim whole blocks of tiles: TILE_BLOCK is conv5x5.c’s block', () => {
+    for (const [n, h, w] of [
+      [1, 4, 4],
+      [7, 10, 10],
+      [50, 14, 14],
+      [3, 28, 28],
+    ] as const) {
+      const tiles = one.exports.tileCount(n, h, w);
+      assert.equal(
+        one.exports.tileBlocks(n, h, w),
+        Math.ceil(tiles / TILE_BLOCK),
+        `${n}×${h}×${w}`,
+      );
+    }
+  });
 
   test('two threads write exactly what one writes', async () => {
     await two.whenReady();

@@ -1,14 +1,32 @@
 // The body of a kernel helper thread (threads.ts). It runs from its source text (Worker eval), so it must
 // be self-contained: no imports, no closures over this module.
 import type * as WorkerThreads from 'node:worker_threads';
+import type { claimRange } from './claims.ts';
 
-/** Slots of the Int32Array a helper and its owner share. */
-export const LAYOUT = { request: 0, done: 1, status: 2, op: 3, args: 4, length: 17 } as const;
+/**
+ * Slots of the Int32Array a helper and its owner share: the op, its job (`rangeAt`: where a
+ * claimed range's first and end go among the args), then the args.
+ */
+export const LAYOUT = {
+  request: 0,
+  done: 1,
+  status: 2,
+  op: 3,
+  rangeAt: 4,
+  blocks: 5,
+  step: 6,
+  units: 7,
+  threads: 8,
+  args: 9,
+  length: 22,
+} as const;
 
 interface HelperData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctrl: SharedArrayBuffer;
+  /** The claim counter all threads share (claimRange). */
+  next: SharedArrayBuffer;
   stackTop: number;
   layout: typeof LAYOUT;
   /** Checks of `request` before sleeping on it. */
@@ -18,8 +36,8 @@ interface HelperData {
 
 type Run = (...args: number[]) => void;
 
-/** Instantiates the module over the shared memory, says so, then runs each requested share. */
-export function helperMain(): void {
+/** Instantiates the module over the shared memory, says so, then runs the ranges it claims. */
+export function helperMain(claim: typeof claimRange): void {
   // Not require or import: a bundler rewrites those into helpers that the worker would lack.
   const threads = process.getBuiltinModule('node:worker_threads') as typeof WorkerThreads;
   const { parentPort, workerData } = threads;
@@ -27,6 +45,7 @@ export function helperMain(): void {
     module,
     memory,
     ctrl: buffer,
+    next: nextBuffer,
     stackTop,
     layout,
     spins,
@@ -38,6 +57,8 @@ export function helperMain(): void {
   const ops = names.map((name) => exports[name] as Run);
   (exports.__stack_pointer as WebAssembly.Global).value = stackTop;
   const ctrl = new Int32Array(buffer);
+  const next = new Int32Array(nextBuffer);
+  const range = new Int32Array(2);
   parentPort!.postMessage('ready');
   let seen = 0;
   for (;;) {
@@ -49,7 +70,20 @@ export function helperMain(): void {
     seen = request;
     let status = 0;
     try {
-      ops[ctrl[layout.op]!]!(...ctrl.subarray(layout.args, layout.length));
+      const run = ops[ctrl[layout.op]!]!;
+      const args = Array.from(ctrl.subarray(layout.args, layout.length));
+      const [at, blocks, step, units, sharing] = [
+        ctrl[layout.rangeAt]!,
+        ctrl[layout.blocks]!,
+        ctrl[layout.step]!,
+        ctrl[layout.units]!,
+        ctrl[layout.threads]!,
+      ];
+      while (claim(next, blocks, sharing, range)) {
+        args[at] = range[0]! * step;
+        args[at + 1] = Math.min(units, range[1]! * step);
+        run(...args);
+      }
     } catch {
       status = 1;
     }

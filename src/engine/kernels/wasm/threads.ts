@@ -10,7 +10,11 @@ import {
   SHARED_MEMORY_RELAXED_WASM,
   SHARED_MEMORY_WASM,
 } from './kernels-wasm.ts';
+import { claimRange } from './claims.ts';
 import { helperMain, LAYOUT } from './helper.ts';
+import { OPS, type KernelExports, type Op } from './kernel-exports.ts';
+
+export type { Op } from './kernel-exports.ts';
 
 /** The parts of tfjs's Emscripten module this uses. */
 export interface WasmHeapModule {
@@ -19,66 +23,6 @@ export interface WasmHeapModule {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
 }
-
-/** The module's exports; every argument is an i32 (a byte offset, a size or an index). */
-export interface KernelExports {
-  __stack_pointer: WebAssembly.Global;
-  filter(w: number, u: number, c: number, k: number): void;
-  scratchFloats(h: number, w: number, c: number, k: number): number;
-  /** Floats of a transformed filter (and of one sum of a filter gradient's products). */
-  transformFloats(c: number, k: number): number;
-  /** Output tiles of an [n, h, w, ·] convolution. */
-  tileCount(n: number, h: number, w: number): number;
-  /** x, u, bias (0 = none), y, N, H, W, C, K, relu (0/1), first tile, end tile, scratch. */
-  conv(...args: number[]): void;
-  /** Blocks of tiles of an [n, h, w, ·] filter gradient (the most parts it can have). */
-  tileBlocks(n: number, h: number, w: number): number;
-  /** x, dy, m, N, H, W, C, K, parts, first part, end part, scratch. */
-  filterGradParts(...args: number[]): void;
-  /** m, parts, dw, C, K, first channel, end channel. */
-  filterGradFinish(...args: number[]): void;
-  /** x, dy, m, shape, parts, first part, end part. */
-  filterGradDirectParts(...args: number[]): void;
-  sumParts(m: number, parts: number, size: number, dw: number): void;
-  columnSum(x: number, out: number, rows: number, cols: number): void;
-  /** job, first element, end element. */
-  adam(...args: number[]): void;
-  /** x, dy, dx, shape, first image, end image, scratch. */
-  maxPoolGrad(...args: number[]): void;
-  /** x, y, shape, first image, end image, scratch. */
-  maxPool(...args: number[]): void;
-  /** A, B, C, m, k, n, first, end (columns for NN and NT, rows for TN); NN: packed, kc. */
-  matmulNN(...args: number[]): void;
-  matmulNT(...args: number[]): void;
-  matmulTN(...args: number[]): void;
-  /** x, bias, out, columns, first row, end row. */
-  biasAdd(...args: number[]): void;
-  /** dy, x, dx, first element, end element. */
-  reluGrad(...args: number[]): void;
-  /** x, out, first element, end element. */
-  relu(...args: number[]): void;
-  /** x, filter, bias (0 = none), y, shape, relu (0/1), first row, end row, padded image. */
-  convDirect(...args: number[]): void;
-}
-
-/** The exports that threads share: a helper runs one by its index here (its `op` slot). */
-export const OPS = [
-  'conv',
-  'filterGradParts',
-  'filterGradFinish',
-  'filterGradDirectParts',
-  'adam',
-  'maxPoolGrad',
-  'matmulNN',
-  'matmulNT',
-  'matmulTN',
-  'biasAdd',
-  'reluGrad',
-  'relu',
-  'convDirect',
-  'maxPool',
-] as const;
-export type Op = (typeof OPS)[number];
 
 let relaxed: boolean | undefined;
 
@@ -138,6 +82,9 @@ export class KernelThreads {
   private readonly helpers: Helper[] = [];
   private readonly ready: Promise<void>;
   readonly memory: WebAssembly.Memory;
+  /** The first unclaimed block of the running job (claimRange), shared with the helpers. */
+  private readonly next = new Int32Array(new SharedArrayBuffer(4));
+  private readonly range = new Int32Array(2);
 
   constructor(
     private readonly heap: WasmHeapModule,
@@ -166,13 +113,15 @@ export class KernelThreads {
 
   private startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<void> {
     const ctrl = new Int32Array(new SharedArrayBuffer(LAYOUT.length * 4));
-    const worker = new Worker(`(${helperMain.toString()})()`, {
+    // The claim function goes in as an argument, so the helper's source needs no other name.
+    const worker = new Worker(`(${helperMain.toString()})(${claimRange.toString()})`, {
       eval: true,
       execArgv: [], // not this process's loaders (e.g. tsx): the helper is plain JavaScript
       workerData: {
         module,
         memory,
         ctrl: ctrl.buffer,
+        next: this.next.buffer,
         stackTop: this.stack(),
         layout: LAYOUT,
         spins: HELPER_SPINS,
@@ -237,16 +186,38 @@ export class KernelThreads {
   }
 
   /**
-   * Runs `op` on `threads` threads at once, thread i with the arguments `argsFor(i)`: the helpers
-   * take theirs, this thread the first. Returns when all are done.
+   * Runs `op` over `units` on `threads` threads, each calling op(...before, first, end, ...after)
+   * with [before, after] = argsFor(thread) for every range [first, end) it claims (claimRange;
+   * ranges start at multiples of `step`): this thread and the helpers claim as they go, so a
+   * helper that wakes late, or a core that runs slower, takes less. Returns when all are done.
    */
-  parallel(op: Op, threads: number, argsFor: (thread: number) => number[]): void {
+  ranges(
+    op: Op,
+    threads: number,
+    { units, step = 1 }: { units: number; step?: number },
+    argsFor: (thread: number) => [number[], number[]],
+  ): void {
     const woken = this.helpers.slice(0, threads - 1);
-    woken.forEach((h, i) => wake(h, OPS.indexOf(op), argsFor(i + 1)));
+    const sharing = 1 + woken.length;
+    // Buffers sized by longestRange(…, threads) would overflow with fewer threads claiming.
+    if (sharing !== threads) throw new Error(`${op}: ${threads} threads asked, ${sharing} here`);
+    const blocks = Math.ceil(units / step);
+    const [before, after] = argsFor(0);
     // Helpers must be done with the workspace before anything else uses it, whatever happens here.
     let failure: unknown = null;
     try {
-      this.exports[op](...argsFor(0));
+      if (sharing === 1) this.exports[op](...before, 0, units, ...after);
+      else {
+        Atomics.store(this.next, 0, 0);
+        woken.forEach((h, i) => {
+          const [b, a] = argsFor(i + 1);
+          wake(h, OPS.indexOf(op), [b.length, blocks, step, units, sharing], [...b, 0, 0, ...a]);
+        });
+        while (claimRange(this.next, blocks, sharing, this.range)) {
+          const end = Math.min(units, this.range[1]! * step);
+          this.exports[op](...before, this.range[0]! * step, end, ...after);
+        }
+      }
     } catch (error) {
       failure = error;
     }
@@ -259,7 +230,7 @@ export class KernelThreads {
     }
     if (failure !== null) throw new Error(`the wasm kernel ${op} failed: ${String(failure)}`);
     this.runs[op]++;
-    this.lastThreads[op] = this.lastThreadsAny = 1 + woken.length;
+    this.lastThreads[op] = this.lastThreadsAny = sharing;
   }
 
   /** Stops the helper threads (for tests; the app keeps them for the process's life). */
@@ -269,19 +240,11 @@ export class KernelThreads {
   }
 }
 
-/**
- * [first, end) of share i when `units` are split into `shares` contiguous ranges whose starts are
- * multiples of `step` (a kernel's vector or tile width; the last range ends at `units`).
- */
-export function share(units: number, shares: number, i: number, step = 1): [number, number] {
-  const blocks = Math.ceil(units / step);
-  const at = (j: number): number => Math.min(units, step * Math.floor((blocks * j) / shares));
-  return [at(i), at(i + 1)];
-}
-
-function wake(h: Helper, op: number, args: number[]): void {
+/** Hands `h` a job: its op, [rangeAt, blocks, step, units, threads] and its args. */
+function wake(h: Helper, op: number, job: number[], args: number[]): void {
   if (args.length > LAYOUT.length - LAYOUT.args) throw new Error('too many kernel arguments');
   h.ctrl[LAYOUT.op] = op;
+  h.ctrl.set(job, LAYOUT.rangeAt);
   h.ctrl.set(args, LAYOUT.args);
   Atomics.store(h.ctrl, LAYOUT.request, ++h.sequence);
   Atomics.notify(h.ctrl, LAYOUT.request);

@@ -1,6 +1,6 @@
 // Winograd F(4×4, 5×5) convolutions and F(5×5, 4×4) filter gradients (conv5x5.c) on the kernel
 // threads: the work is split into ranges of tiles, one per thread.
-import { share, type KernelThreads } from './threads.ts';
+import type { KernelThreads } from './threads.ts';
 
 /** The sizes every operation here shares: x is [n, height, width, inChannels]. */
 export interface ConvShape {
@@ -29,6 +29,8 @@ export interface FilterGradientJob extends ConvShape {
 
 // Below this many 4×4 tiles per thread, waking a helper costs more than it saves.
 const MIN_TILES_PER_THREAD = 8;
+/** Tiles in a block, the micro-kernels' rows (TB in conv5x5.c). */
+export const TILE_BLOCK = 16;
 // Sums of tiles in a filter gradient, each a thread's: 1, 2 or 4 threads share them evenly.
 const GRADIENT_PARTS = 4;
 
@@ -52,12 +54,9 @@ export function convolve(t: KernelThreads, job: ConvJob): void {
   ]);
   t.exports.filter(job.filter, u!, c, k);
   const head = [job.x, u!, job.bias ?? 0, job.y, job.n, job.height, job.width, c, k];
-  t.parallel('conv', threads, (i) => [
-    ...head,
-    job.relu ? 1 : 0,
-    ...share(tiles, threads, i),
-    scratch[i]!,
-  ]);
+  // Ranges of whole blocks of tiles (the micro-kernels' rows).
+  const ranges = { units: tiles, step: TILE_BLOCK };
+  t.ranges('conv', threads, ranges, (i) => [[...head, job.relu ? 1 : 0], [scratch[i]!]]);
 }
 
 /** dw for a 5×5 SAME convolution of x that gave the output gradient dy. */
@@ -73,18 +72,8 @@ export function filterGradient(t: KernelThreads, job: FilterGradientJob): void {
     ...scratchBytes(t, job, threads),
   ]);
   const head = [job.x, job.dy, m!, job.n, job.height, job.width, c, k, parts];
-  t.parallel('filterGradParts', threads, (i) => [
-    ...head,
-    ...share(parts, threads, i),
-    scratch[i]!,
-  ]);
+  t.ranges('filterGradParts', threads, { units: parts }, (i) => [head, [scratch[i]!]]);
   const finishing = t.threadsFor(c / 4);
-  t.parallel('filterGradFinish', finishing, (i) => [
-    m!,
-    parts,
-    job.dw,
-    c,
-    k,
-    ...share(c, finishing, i, 4),
-  ]);
+  const channels = { units: c, step: 4 };
+  t.ranges('filterGradFinish', finishing, channels, () => [[m!, parts, job.dw, c, k], []]);
 }
