@@ -21,10 +21,11 @@
 #define NR 8      // columns (output channels) of the micro-kernel: two vectors
 #define PAD 16    // floats between the 64 planes of a block: 4 KiB apart, they would share L1 sets
 
-// u[64][C][K] = G · w · G^T for each (c, k); w is [5][5][C][K] (tfjs's HWIO filter layout).
-// K must be a multiple of 4.
-__attribute__((export_name("filter"))) void filter(const float *w, float *u, int C, int K) {
-  for (int c = 0; c < C; c++) {
+// u[64][C][K] = G · w · G^T for each (c, k), input channels [c0, c1) (so threads can split the
+// work); w is [5][5][C][K] (tfjs's HWIO filter layout). K must be a multiple of 4.
+__attribute__((export_name("filter"))) void filter(const float *w, float *u, int C, int K, int c0,
+                                                   int c1) {
+  for (int c = c0; c < c1; c++) {
     for (int k = 0; k < K; k += 4) {
       v g[25], t[T * 5], o[T * T];
       _Pragma("clang loop unroll(full)") for (int p = 0; p < 25; p++) g[p] = wasm_v128_load(w + (p * C + c) * K + k);

@@ -4,7 +4,8 @@
 /** The module's exports; every argument is an i32 (a byte offset, a size or an index). */
 export interface KernelExports {
   __stack_pointer: WebAssembly.Global;
-  filter(w: number, u: number, c: number, k: number): void;
+  /** w, u, C, K, first input channel, end input channel. */
+  filter(...args: number[]): void;
   scratchFloats(h: number, w: number, c: number, k: number): number;
   /** Floats of a transformed filter (and of one sum of a filter gradient's products). */
   transformFloats(c: number, k: number): number;
@@ -44,6 +45,7 @@ export interface KernelExports {
 
 /** The exports that threads share: a helper runs one by its index here (its `op` slot). */
 export const OPS = [
+  'filter',
   'conv',
   'filterGradParts',
   'filterGradFinish',
