@@ -37,6 +37,20 @@ const LAYERS: { name: string; x: Shape4; filter: Shape4; pad: Pad; direct?: true
     ],
     direct: true,
   },
+  {
+    // Taps go in pairs (filter-grad-direct.c); here a pair's columns need not meet, and most
+    // taps land on no pixel at all. 20 outputs: a pair block of 16, then 4 a tap at a time.
+    name: 'left padding wider than the output, 2 → 20',
+    x: [3, 3, 1, 2],
+    filter: [5, 5, 2, 20],
+    pad: [
+      [0, 0],
+      [2, 2],
+      [4, 0],
+      [0, 0],
+    ],
+    direct: true,
+  },
   { name: 'conv2', x: [B, 14, 14, 32], filter: [5, 5, 32, 64], pad: 'same' },
   { name: 'valid 4x3 filter', x: [2, 9, 8, 3], filter: [4, 3, 3, 5], pad: 'valid' },
   {
