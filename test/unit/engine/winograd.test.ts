@@ -172,7 +172,9 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
   });
   const one = new KernelThreads(heap, 1);
   const two = new KernelThreads(heap, 2);
-  after(() => two.dispose());
+  // As on a machine of 4 or more cores (wasmThreads' most): three helpers claim ranges too.
+  const four = new KernelThreads(heap, 4);
+  after(() => Promise.all([two.dispose(), four.dispose()]));
 
   test('threads claim whole blocks of tiles: TILE_BLOCK is conv5x5.c’s block', () => {
     for (const [n, h, w] of [
@@ -202,6 +204,16 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
       'an all-zero result tests nothing',
     );
     assert.deepEqual(f32(y2, n * h * w * k), f32(y1, n * h * w * k));
+  });
+
+  test('four threads write exactly what one writes, the filter transform too', async () => {
+    await four.whenReady();
+    const [y1, y4] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
+    convolve(one, job(y1));
+    convolve(four, job(y4));
+    assert.equal(four.lastThreads.conv, 4);
+    assert.equal(four.lastThreads.filter, 4);
+    assert.deepEqual(f32(y4, n * h * w * k), f32(y1, n * h * w * k));
   });
 
   test('the filter gradient equals a direct sum, bit for bit the same on one thread and two', async () => {
