@@ -192,29 +192,25 @@ describe('threads (a shared memory, as the threaded backend has)', () => {
     }
   });
 
-  test('two threads write exactly what one writes', async () => {
-    await two.whenReady();
-    const [y1, y2] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
-    convolve(one, job(y1));
-    convolve(two, job(y2));
-    assert.equal(one.lastThreads.conv, 1);
-    assert.equal(two.lastThreads.conv, 2);
-    assert.ok(
-      f32(y1, n * h * w * k).some((v) => v > 0),
-      'an all-zero result tests nothing',
-    );
-    assert.deepEqual(f32(y2, n * h * w * k), f32(y1, n * h * w * k));
-  });
-
-  test('four threads write exactly what one writes, the filter transform too', async () => {
-    await four.whenReady();
-    const [y1, y4] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
-    convolve(one, job(y1));
-    convolve(four, job(y4));
-    assert.equal(four.lastThreads.conv, 4);
-    assert.equal(four.lastThreads.filter, 4);
-    assert.deepEqual(f32(y4, n * h * w * k), f32(y1, n * h * w * k));
-  });
+  // Two threads: one helper claims ranges against this thread; four: three helpers do.
+  for (const [many, count] of [
+    [two, 2],
+    [four, 4],
+  ] as const) {
+    test(`${count} threads write exactly what one writes, the filter transform too`, async () => {
+      await many.whenReady();
+      const [y1, yn] = [heap._malloc(n * h * w * k * 4), heap._malloc(n * h * w * k * 4)];
+      convolve(one, job(y1));
+      convolve(many, job(yn));
+      assert.equal(one.lastThreads.conv, 1);
+      assert.deepEqual([many.lastThreads.conv, many.lastThreads.filter], [count, count]);
+      assert.ok(
+        f32(y1, n * h * w * k).some((v) => v > 0),
+        'an all-zero result tests nothing',
+      );
+      assert.deepEqual(f32(yn, n * h * w * k), f32(y1, n * h * w * k));
+    });
+  }
 
   test('the filter gradient equals a direct sum, bit for bit the same on one thread and two', async () => {
     await two.whenReady();
