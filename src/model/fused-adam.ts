@@ -3,7 +3,7 @@
 // element-wise passes. Same state (its moments and β powers are the same variables, so
 // getWeights/setWeights, checkpoints and the class name 'Adam' are unchanged) and the same float32
 // operations in the same order, except that subnormal moments are stored as zero, as native
-// TensorFlow flushes them (./wasm/adam.c says why); elsewhere (tfjs-node, cpu) it is tfjs's
+// TensorFlow flushes them (src/engine/kernels/wasm/adam.c says why); elsewhere (tfjs-node, cpu) it is tfjs's
 // own Adam.
 import * as tf from '@tensorflow/tfjs';
 

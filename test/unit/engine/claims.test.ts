@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { claimRange, longestRange } from '../../../src/engine/kernels/wasm/claims.ts';
 
 /** Claims every range of a job with `threads` claimers taking turns in a seeded random order. */
-function claimAll(blocks: number, threads: number, seed: number): [number, number][] {
+function claimAll(units: number, step: number, threads: number, seed: number): [number, number][] {
   const next = new Int32Array(new SharedArrayBuffer(4));
   const range = new Int32Array(2);
   const ranges: [number, number][] = [];
@@ -17,35 +17,35 @@ function claimAll(blocks: number, threads: number, seed: number): [number, numbe
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     const who = (s >>> 16) % threads;
     if (done.has(who)) continue;
-    if (claimRange(next, blocks, threads, range)) ranges.push([range[0]!, range[1]!]);
+    if (claimRange(next, units, step, threads, range)) ranges.push([range[0]!, range[1]!]);
     else done.add(who);
   }
   return ranges;
 }
 
-test('the ranges cover the job once, in order, shrinking, within the longest range', () => {
+test('the ranges cover the job once, in order, at its steps, shrinking, within the longest range', () => {
   for (const blocks of [1, 2, 3, 7, 16, 125, 1000, 313_600]) {
     for (const threads of [1, 2, 3, 4]) {
-      const ranges = claimAll(blocks, threads, blocks + threads);
+      // In units with a step of 8 and a last block 3 short, as a matmul's columns.
+      const [units, step] = [blocks * 8 - 3, 8];
+      const where = `${units} units, ${threads} threads`;
+      const ranges = claimAll(units, step, threads, blocks + threads);
       let at = 0;
       for (const [first, end] of ranges) {
-        assert.equal(first, at, `${blocks} blocks, ${threads} threads: a gap or an overlap`);
+        assert.equal(first, at, `${where}: a gap or an overlap`);
+        assert.equal(first % step, 0, `${where}: a range off the step`);
         assert.ok(end > first, 'an empty range');
         at = end;
       }
-      assert.equal(at, blocks, `${blocks} blocks, ${threads} threads: not all claimed`);
+      assert.equal(at, units, `${where}: not all claimed`);
       const lengths = ranges.map(([f, e]) => e - f);
       assert.deepEqual(
         lengths,
         [...lengths].sort((a, b) => b - a),
         'ranges grew',
       );
-      // In units with a step of 8 and a last block 3 short, as a matmul's columns.
-      const units = blocks * 8 - 3;
-      const longest = longestRange(units, threads, 8);
-      for (const [first, end] of ranges) {
-        assert.ok(Math.min(units, end * 8) - first * 8 <= longest, 'longer than longestRange');
-      }
+      const longest = longestRange(units, threads, step);
+      assert.ok(Math.max(...lengths) <= longest, `${where}: longer than longestRange`);
       if (threads > 1 && blocks >= 2 * threads) {
         assert.ok(ranges.length > threads, 'no range left for a thread that starts late');
       }
@@ -66,7 +66,7 @@ test('two threads claiming at once through Atomics share the job without overlap
     const mine = [];
     // After its first claim each waits for the other's, so that the rest is a race of both.
     const met = new Int32Array(workerData.met);
-    while (claim(next, workerData.blocks, 64, range)) {
+    while (claim(next, workerData.blocks, 1, 64, range)) {
       mine.push(range[0], range[1]);
       if (mine.length === 2) for (Atomics.add(met, 0, 1); Atomics.load(met, 0) < 2; );
     }

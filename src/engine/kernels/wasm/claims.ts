@@ -2,25 +2,28 @@
 // counter they share, so none waits at the end for a thread that started late or ran slower.
 
 /**
- * Claims the next range of a job of `blocks` blocks shared by `threads` threads through the
- * counter `next[0]` (the first unclaimed block): half of what is left divided among the threads,
- * at least one block (guided scheduling). So the first ranges are long and the last short, and a
- * thread that starts late or runs slow takes fewer. Writes [first, end) in blocks to `range`;
- * false once all are claimed. Self-contained: the helper gets it as source text.
+ * Claims the next range of a job of `units` in blocks of `step` (a range starts at a multiple of
+ * it) shared by `threads` threads, through the counter `next[0]` (the first unclaimed block): half
+ * of what is left divided among the threads, at least one block (guided scheduling). So the first
+ * ranges are long and the last short, and a thread that starts late or runs slow takes fewer.
+ * Writes [first, end) in units to `range`; false once all are claimed. Self-contained: the helper
+ * gets it as source text.
  */
 export function claimRange(
   next: Int32Array,
-  blocks: number,
+  units: number,
+  step: number,
   threads: number,
   range: Int32Array,
 ): boolean {
+  const blocks = Math.ceil(units / step);
   for (;;) {
     const first = Atomics.load(next, 0);
     if (first >= blocks) return false;
     const end = Math.min(blocks, first + Math.max(1, Math.ceil((blocks - first) / (2 * threads))));
     if (Atomics.compareExchange(next, 0, first, end) === first) {
-      range[0] = first;
-      range[1] = end;
+      range[0] = first * step;
+      range[1] = Math.min(units, end * step);
       return true;
     }
   }

@@ -13,12 +13,11 @@ export const LAYOUT = {
   status: 2,
   op: 3,
   rangeAt: 4,
-  blocks: 5,
+  units: 5,
   step: 6,
-  units: 7,
-  threads: 8,
-  args: 9,
-  length: 22,
+  threads: 7,
+  args: 8,
+  length: 21,
 } as const;
 
 interface HelperData {
@@ -72,16 +71,15 @@ export function helperMain(claim: typeof claimRange): void {
     try {
       const run = ops[ctrl[layout.op]!]!;
       const args = Array.from(ctrl.subarray(layout.args, layout.length));
-      const [at, blocks, step, units, sharing] = [
-        ctrl[layout.rangeAt]!,
-        ctrl[layout.blocks]!,
-        ctrl[layout.step]!,
+      const at = ctrl[layout.rangeAt]!;
+      const [units, step, sharing] = [
         ctrl[layout.units]!,
+        ctrl[layout.step]!,
         ctrl[layout.threads]!,
       ];
-      while (claim(next, blocks, sharing, range)) {
-        args[at] = range[0]! * step;
-        args[at + 1] = Math.min(units, range[1]! * step);
+      while (claim(next, units, step, sharing, range)) {
+        args[at] = range[0]!;
+        args[at + 1] = range[1]!;
         run(...args);
       }
     } catch {

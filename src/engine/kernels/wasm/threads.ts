@@ -201,7 +201,6 @@ export class KernelThreads {
     const sharing = 1 + woken.length;
     // Buffers sized by longestRange(…, threads) would overflow with fewer threads claiming.
     if (sharing !== threads) throw new Error(`${op}: ${threads} threads asked, ${sharing} here`);
-    const blocks = Math.ceil(units / step);
     const [before, after] = argsFor(0);
     // Helpers must be done with the workspace before anything else uses it, whatever happens here.
     let failure: unknown = null;
@@ -211,11 +210,10 @@ export class KernelThreads {
         Atomics.store(this.next, 0, 0);
         woken.forEach((h, i) => {
           const [b, a] = argsFor(i + 1);
-          wake(h, OPS.indexOf(op), [b.length, blocks, step, units, sharing], [...b, 0, 0, ...a]);
+          wake(h, OPS.indexOf(op), [b.length, units, step, sharing], [...b, 0, 0, ...a]);
         });
-        while (claimRange(this.next, blocks, sharing, this.range)) {
-          const end = Math.min(units, this.range[1]! * step);
-          this.exports[op](...before, this.range[0]! * step, end, ...after);
+        while (claimRange(this.next, units, step, sharing, this.range)) {
+          this.exports[op](...before, this.range[0]!, this.range[1]!, ...after);
         }
       }
     } catch (error) {
@@ -240,7 +238,7 @@ export class KernelThreads {
   }
 }
 
-/** Hands `h` a job: its op, [rangeAt, blocks, step, units, threads] and its args. */
+/** Hands `h` a job: its op, [rangeAt, units, step, threads] and its args. */
 function wake(h: Helper, op: number, job: number[], args: number[]): void {
   if (args.length > LAYOUT.length - LAYOUT.args) throw new Error('too many kernel arguments');
   h.ctrl[LAYOUT.op] = op;

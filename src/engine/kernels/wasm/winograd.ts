@@ -1,5 +1,5 @@
 // Winograd F(4×4, 5×5) convolutions and F(5×5, 4×4) filter gradients (conv5x5.c) on the kernel
-// threads: the work is split into ranges of tiles, one per thread.
+// threads, which claim ranges of blocks of tiles (of sums, for a gradient) as they go.
 import type { KernelThreads } from './threads.ts';
 
 /** The sizes every operation here shares: x is [n, height, width, inChannels]. */
@@ -31,7 +31,7 @@ export interface FilterGradientJob extends ConvShape {
 const MIN_TILES_PER_THREAD = 8;
 /** Tiles in a block, the micro-kernels' rows (TB in conv5x5.c). */
 export const TILE_BLOCK = 16;
-// Sums of tiles in a filter gradient, each a thread's: 1, 2 or 4 threads share them evenly.
+// Sums of tiles in a filter gradient (the units its threads claim), however many threads.
 const GRADIENT_PARTS = 4;
 
 const tilesOf = (t: KernelThreads, job: ConvShape): number =>
